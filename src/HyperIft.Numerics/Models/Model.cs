@@ -1,0 +1,51 @@
+namespace HyperIft.Numerics.Models;
+
+/// <summary>
+/// A model's per-row loss ℓ(θ; x, y) and its derivatives, summed over a block of rows.
+/// Sums are unnormalized and unregularized; <see cref="Objectives.ShardedObjective"/> scales
+/// by 1/n and adds the penalty. Every kernel is one pass over the rows and allocates O(p·C).
+/// </summary>
+public abstract class Model
+{
+    protected Model(ParameterLayout layout) => Layout = layout;
+
+    public ParameterLayout Layout { get; }
+
+    public abstract string Name { get; }
+
+    /// <summary>Values kept per row by <see cref="LossGrad"/> for the products that follow at the same θ.</summary>
+    public abstract int CacheWidth { get; }
+
+    /// <summary>Null when y is a valid label for this model, else why it is not.</summary>
+    public abstract string? LabelError(double y);
+
+    /// <summary>
+    /// Returns Σ c_i ℓ_i and adds Σ c_i ∇ℓ_i to <paramref name="grad"/>. Empty <paramref name="rowWeights"/>
+    /// means c_i = 1. When <paramref name="cache"/> is non-empty (rows × CacheWidth) it is filled for
+    /// <see cref="Hvp"/>, <see cref="HessianDiagonal"/> and <see cref="RowGradientDot"/>.
+    /// </summary>
+    public abstract double LossGrad(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> rowWeights,
+        Span<double> grad, Span<double> cache);
+
+    /// <summary>Adds Σ c_i ∇²ℓ_i v to <paramref name="hv"/>, at the θ whose cache is given.</summary>
+    public abstract void Hvp(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+        ReadOnlySpan<double> v, Span<double> hv);
+
+    /// <summary>Adds diag(Σ c_i ∇²ℓ_i) to <paramref name="diagonal"/>.</summary>
+    public abstract void HessianDiagonal(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+        Span<double> diagonal);
+
+    /// <summary>Writes ∇ℓ_i · v for every row i (the data part of the example-weight cross term).</summary>
+    public abstract void RowGradientDot(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+        Span<double> result);
+
+    protected static double Weight(ReadOnlySpan<double> rowWeights, int i) => rowWeights.IsEmpty ? 1.0 : rowWeights[i];
+
+    protected void CheckShapes(DataBlock data, ReadOnlySpan<double> theta)
+    {
+        if (data.Features != Layout.Features)
+            throw new ArgumentException($"Data has {data.Features} features, the model {Layout.Features}.");
+        if (theta.Length != Layout.Dimension)
+            throw new ArgumentException($"θ has {theta.Length} entries, the model {Layout.Dimension}.");
+    }
+}

@@ -1,0 +1,189 @@
+using System.Buffers;
+
+namespace HyperIft.Numerics.Models;
+
+/// <summary>
+/// Multinomial logistic regression: z = Wᵀx + b ∈ R^C, ℓ = −log softmax(z)_y.
+/// The last class's intercept is pinned at 0 (SPEC §3). Kernels work on a class-major copy of
+/// W (C×p) so that every score is one contiguous dot product; the cache keeps the probabilities.
+/// </summary>
+public sealed class SoftmaxModel : Model
+{
+    public SoftmaxModel(int features, int classes, bool intercept = true)
+        : base(ParameterLayout.Softmax(features, classes, intercept))
+    {
+        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), "softmax needs at least 2 classes");
+    }
+
+    public override string Name => "softmax";
+    public int Classes => Layout.Outputs;
+    public override int CacheWidth => Classes;
+
+    public override string? LabelError(double y) =>
+        y >= 0 && y < Classes && y == Math.Floor(y) ? null : $"label {y} is not a class index in 0..{Classes - 1}";
+
+    public override double LossGrad(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> rowWeights,
+        Span<double> grad, Span<double> cache)
+    {
+        CheckShapes(data, theta);
+        int p = Layout.Features, k = Classes;
+        using var wt = ClassMajor(theta);
+        using var gt = Scratch.Zeroed(p * k);
+        Span<double> z = stackalloc double[k];
+        Span<double> gb = stackalloc double[k];
+        gb.Clear();
+        var y = data.Y.Span;
+        double loss = 0;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            var x = data.Row(i);
+            Scores(x, wt.Span, theta, z);
+            int label = (int)y[i];
+            double c = Weight(rowWeights, i);
+            loss += c * SoftmaxInPlace(z, label);
+            for (int j = 0; j < k; j++)
+            {
+                double g = c * (z[j] - (j == label ? 1.0 : 0.0));
+                Vec.Axpy(g, x, gt.Span.Slice(j * p, p));
+                gb[j] += g;
+            }
+            if (!cache.IsEmpty) z.CopyTo(cache.Slice(i * k, k));
+        }
+        AddFeatureMajor(gt.Span, grad);
+        for (int j = 0; j < Layout.Intercepts; j++) grad[Layout.WeightCount + j] += gb[j];
+        return loss;
+    }
+
+    public override void Hvp(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+        ReadOnlySpan<double> v, Span<double> hv)
+    {
+        int p = Layout.Features, k = Classes;
+        using var vt = ClassMajor(v);
+        using var ht = Scratch.Zeroed(p * k);
+        Span<double> u = stackalloc double[k];
+        Span<double> hb = stackalloc double[k];
+        hb.Clear();
+        for (int i = 0; i < data.Rows; i++)
+        {
+            var x = data.Row(i);
+            Scores(x, vt.Span, v, u);
+            var prob = cache.Slice(i * k, k);
+            double pu = Vec.Dot(prob, u);
+            double c = Weight(rowWeights, i);
+            // (diag(π) − ππᵀ) u, the softmax Hessian in score space applied to u.
+            for (int j = 0; j < k; j++)
+            {
+                double r = c * prob[j] * (u[j] - pu);
+                Vec.Axpy(r, x, ht.Span.Slice(j * p, p));
+                hb[j] += r;
+            }
+        }
+        AddFeatureMajor(ht.Span, hv);
+        for (int j = 0; j < Layout.Intercepts; j++) hv[Layout.WeightCount + j] += hb[j];
+    }
+
+    public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+        Span<double> diagonal)
+    {
+        int p = Layout.Features, k = Classes;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            var x = data.Row(i);
+            var prob = cache.Slice(i * k, k);
+            double c = Weight(rowWeights, i);
+            for (int j = 0; j < k; j++)
+            {
+                double t = c * prob[j] * (1.0 - prob[j]);
+                for (int f = 0; f < p; f++) diagonal[f * k + j] += t * x[f] * x[f];
+                if (j < Layout.Intercepts) diagonal[Layout.WeightCount + j] += t;
+            }
+        }
+    }
+
+    public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+        Span<double> result)
+    {
+        int k = Classes;
+        using var vt = ClassMajor(v);
+        Span<double> u = stackalloc double[k];
+        var y = data.Y.Span;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            Scores(data.Row(i), vt.Span, v, u);
+            var prob = cache.Slice(i * k, k);
+            double s = Vec.Dot(prob, u) - u[(int)y[i]];
+            result[i] = s;
+        }
+    }
+
+    /// <summary>z_j = W_jᵀx + b_j, with W class-major and b read from the tail of the parameter vector.</summary>
+    private void Scores(ReadOnlySpan<double> x, ReadOnlySpan<double> classMajor, ReadOnlySpan<double> parameters, Span<double> z)
+    {
+        int p = Layout.Features;
+        for (int j = 0; j < z.Length; j++)
+        {
+            double b = j < Layout.Intercepts ? parameters[Layout.WeightCount + j] : 0.0;
+            z[j] = Vec.Dot(classMajor.Slice(j * p, p), x) + b;
+        }
+    }
+
+    /// <summary>Turns scores into probabilities in place and returns −log π_label.</summary>
+    private static double SoftmaxInPlace(Span<double> z, int label)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var v in z) max = Math.Max(max, v);
+        double zLabel = z[label], sum = 0;
+        for (int j = 0; j < z.Length; j++)
+        {
+            z[j] = Math.Exp(z[j] - max);
+            sum += z[j];
+        }
+        for (int j = 0; j < z.Length; j++) z[j] /= sum;
+        return Math.Log(sum) + max - zLabel;
+    }
+
+    private Scratch ClassMajor(ReadOnlySpan<double> parameters)
+    {
+        int p = Layout.Features, k = Classes;
+        var s = Scratch.Rent(p * k);
+        var dst = s.Span;
+        for (int f = 0; f < p; f++)
+            for (int j = 0; j < k; j++)
+                dst[j * p + f] = parameters[f * k + j];
+        return s;
+    }
+
+    private void AddFeatureMajor(ReadOnlySpan<double> classMajor, Span<double> target)
+    {
+        int p = Layout.Features, k = Classes;
+        for (int f = 0; f < p; f++)
+            for (int j = 0; j < k; j++)
+                target[f * k + j] += classMajor[j * p + f];
+    }
+
+    /// <summary>A pooled buffer of exactly the asked length.</summary>
+    private readonly struct Scratch : IDisposable
+    {
+        private readonly double[] _array;
+        private readonly int _length;
+
+        private Scratch(int length)
+        {
+            _array = ArrayPool<double>.Shared.Rent(length);
+            _length = length;
+        }
+
+        public Span<double> Span => _array.AsSpan(0, _length);
+
+        public static Scratch Rent(int length) => new(length);
+
+        public static Scratch Zeroed(int length)
+        {
+            var s = new Scratch(length);
+            s.Span.Clear();
+            return s;
+        }
+
+        public void Dispose() => ArrayPool<double>.Shared.Return(_array);
+    }
+}

@@ -1,0 +1,119 @@
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+
+namespace HyperIft.Numerics.Objectives;
+
+/// <summary>
+/// The objective of SPEC §4 assembled from per-shard sums: scales the data terms by 1/n (1/m for
+/// validation) and adds the penalty. Subclasses only say how to reach the shards — in process
+/// (<see cref="LocalObjective"/>) or over a cluster — so every solver runs unchanged on both.
+/// </summary>
+public abstract class ShardedObjective : IBilevelObjective
+{
+    private double[]? _theta;
+    private double[]? _lambda;
+
+    protected ShardedObjective(Model model, Hyperparameter hyper, int trainRows, int validationRows)
+    {
+        if (trainRows <= 0) throw new ArgumentException("The training set has no rows.");
+        if (validationRows <= 0) throw new ArgumentException("The validation set has no rows.");
+        if (hyper.WeightsRows && hyper.Count != trainRows)
+            throw new ArgumentException($"example-weights has {hyper.Count} entries for {trainRows} training rows.");
+        Model = model;
+        Hyper = hyper;
+        TrainRows = trainRows;
+        ValidationRows = validationRows;
+    }
+
+    public Model Model { get; }
+    public Hyperparameter Hyper { get; }
+    public int TrainRows { get; }
+    public int ValidationRows { get; }
+    public int ParameterCount => Model.Layout.Dimension;
+    public int HyperCount => Hyper.Count;
+
+    /// <summary>Σ_shards (Σ c_i ℓ_i, Σ c_i ∇ℓ_i); a shard of rows weighted by λ takes its slice of λ.</summary>
+    protected abstract ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct);
+
+    protected abstract ValueTask<double[]> SumTrainHvp(double[] v, CancellationToken ct);
+
+    protected abstract ValueTask<double[]> SumTrainHessianDiagonal(CancellationToken ct);
+
+    /// <summary>∇ℓ_i · v for every training row, in row order.</summary>
+    protected abstract ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct);
+
+    protected abstract ValueTask<LossGradient> SumValidationLossGrad(double[] theta, CancellationToken ct);
+
+    public async ValueTask<LossGradient> TrainLossGrad(double[] theta, double[] lambda, CancellationToken ct = default)
+    {
+        CheckLength(theta, ParameterCount, "θ");
+        CheckLength(lambda, HyperCount, "λ");
+        var (sum, grad) = await SumTrainLossGrad(theta, lambda, ct);
+        Vec.Scale(1.0 / TrainRows, grad);
+        double loss = sum / TrainRows + Hyper.Penalty(theta, lambda, grad);
+        _theta = (double[])theta.Clone();
+        _lambda = (double[])lambda.Clone();
+        return new LossGradient(loss, grad);
+    }
+
+    public async ValueTask<double[]> TrainHvp(double[] v, CancellationToken ct = default)
+    {
+        var lambda = RequirePoint().Lambda;
+        CheckLength(v, ParameterCount, "v");
+        var hv = await SumTrainHvp(v, ct);
+        Vec.Scale(1.0 / TrainRows, hv);
+        Hyper.PenaltyHvp(lambda, v, hv);
+        return hv;
+    }
+
+    public async ValueTask<double[]> TrainHessianDiagonal(CancellationToken ct = default)
+    {
+        var lambda = RequirePoint().Lambda;
+        var diagonal = await SumTrainHessianDiagonal(ct);
+        Vec.Scale(1.0 / TrainRows, diagonal);
+        Hyper.PenaltyDiagonal(lambda, diagonal);
+        return diagonal;
+    }
+
+    public async ValueTask<double[]> CrossTerm(double[] v, CancellationToken ct = default)
+    {
+        var (theta, lambda) = RequirePoint();
+        CheckLength(v, ParameterCount, "v");
+        var cross = new double[HyperCount];
+        Hyper.PenaltyCross(theta, lambda, v, cross);
+        if (Hyper.WeightsRows)
+        {
+            // ∂/∂λ_i of (1/n) c(λ_i) ∇ℓ_i·v
+            var dots = await TrainRowGradientDots(v, ct);
+            for (int i = 0; i < TrainRows; i++)
+                cross[i] += ExampleWeights.RowWeightDerivative(lambda[i]) * dots[i] / TrainRows;
+        }
+        return cross;
+    }
+
+    public async ValueTask<LossGradient> ValLossGrad(double[] theta, CancellationToken ct = default)
+    {
+        CheckLength(theta, ParameterCount, "θ");
+        var (sum, grad) = await SumValidationLossGrad(theta, ct);
+        Vec.Scale(1.0 / ValidationRows, grad);
+        return new LossGradient(sum / ValidationRows, grad);
+    }
+
+    private (double[] Theta, double[] Lambda) RequirePoint() =>
+        _theta is null || _lambda is null
+            ? throw new InvalidOperationException("No training point: call TrainLossGrad before products.")
+            : (_theta, _lambda);
+
+    private static void CheckLength(double[] x, int expected, string what)
+    {
+        if (x.Length != expected) throw new ArgumentException($"{what} has {x.Length} entries, expected {expected}.");
+    }
+
+    /// <summary>Adds the parts in order, so a fixed sharding always sums the same way.</summary>
+    protected static double[] SumInOrder(IReadOnlyList<double[]> parts, int length)
+    {
+        var total = new double[length];
+        foreach (var part in parts) Vec.Add(part, total);
+        return total;
+    }
+}

@@ -1,0 +1,40 @@
+using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Solvers;
+
+namespace HyperIft.Numerics.Optimization;
+
+/// <summary>Warm starts carried from one outer step to the next: a cache, never required.</summary>
+public sealed record WarmStart(double[]? Theta, double[]? V);
+
+public sealed record HypergradientResult(
+    double[] Hypergradient,
+    double ValidationLoss,
+    double TrainLoss,
+    InnerResult Inner,
+    SolveResult Solve,
+    double[] V)
+{
+    public double[] Theta => Inner.Theta;
+    public WarmStart NextWarmStart => new(Inner.Theta, V);
+}
+
+/// <summary>
+/// dg/dλ by the implicit function theorem (SPEC §1): solve θ*(λ) tightly, then v = H⁻¹ ∇_θ g(θ*)
+/// with the chosen solver, then dg/dλ = ∇_λ g − (∂²f/∂λ∂θ)ᵀ v, where ∇_λ g = 0 for every kind of SPEC §4.
+/// </summary>
+public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
+{
+    public NewtonCg Inner { get; } = inner;
+    public ILinearSolver Solver { get; } = solver;
+
+    public async ValueTask<HypergradientResult> Compute(IBilevelObjective objective, double[] lambda,
+        WarmStart? warm = null, CancellationToken ct = default)
+    {
+        var innerResult = await Inner.Minimize(objective, lambda, warm?.Theta, ct);
+        var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
+        var solve = await Solver.Solve(new HessianOperator(objective), validationGrad, warm?.V, ct);
+        var hypergradient = await objective.CrossTerm(solve.Solution, ct);
+        Vec.Scale(-1.0, hypergradient);
+        return new HypergradientResult(hypergradient, validationLoss, innerResult.Loss, innerResult, solve, solve.Solution);
+    }
+}

@@ -1,0 +1,88 @@
+using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Solvers;
+
+namespace HyperIft.Numerics.Optimization;
+
+/// <summary>The inner optimum θ*(λ) and how it was reached.</summary>
+public sealed record InnerResult(
+    double[] Theta, double Loss, double GradientNorm, int Iterations, int HessianProducts, bool Converged);
+
+/// <summary>
+/// Truncated Newton (Nocedal &amp; Wright §7.1): each step solves H d = −∇f by CG to the forcing
+/// tolerance min(½, √‖∇f‖)·‖∇f‖ (superlinear convergence), then backtracks on the Armijo condition.
+/// Stops at ‖∇_θ f‖₂ ≤ <see cref="Tolerance"/>. On return the objective's point is the returned θ,
+/// so the Hessian products that follow are taken at θ*.
+/// </summary>
+public sealed class NewtonCg
+{
+    public double Tolerance { get; init; } = 1e-10;
+    public int MaxIterations { get; init; } = 100;
+    public int MaxCgIterations { get; init; } = 1000;
+
+    private const double Armijo = 1e-4;
+    private const int MaxBacktracks = 60;
+
+    public async ValueTask<InnerResult> Minimize(IBilevelObjective objective, double[] lambda, double[]? initialTheta = null,
+        CancellationToken ct = default)
+    {
+        var theta = initialTheta is null ? new double[objective.ParameterCount] : (double[])initialTheta.Clone();
+        var (loss, grad) = await objective.TrainLossGrad(theta, lambda, ct);
+        var hessian = new HessianOperator(objective);
+        double gradNorm = Vec.Norm(grad);
+        int iteration = 0;
+        while (gradNorm > Tolerance && iteration < MaxIterations)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
+                throw new SolverException($"The training loss is not finite (f = {loss}, ‖∇f‖ = {gradNorm}) at Newton iteration {iteration}.");
+            iteration++;
+
+            var negGrad = (double[])grad.Clone();
+            Vec.Scale(-1.0, negGrad);
+            var cg = new ConjugateGradient
+            {
+                Tolerance = Math.Min(0.5, Math.Sqrt(gradNorm)),
+                MaxIterations = MaxCgIterations,
+                VerifyResidual = false,
+            };
+            var direction = (await cg.Solve(hessian, negGrad, null, ct)).Solution;
+            double slope = Vec.Dot(grad, direction);
+            if (!(slope < 0)) // cannot happen with H ≻ 0, but never step uphill
+            {
+                direction = negGrad;
+                slope = -gradNorm * gradNorm;
+            }
+
+            var accepted = await LineSearch(objective, lambda, theta, loss, gradNorm, direction, slope, ct);
+            if (accepted is null)
+            {
+                // No decrease is possible at this precision: restore the point and stop.
+                (loss, grad) = await objective.TrainLossGrad(theta, lambda, ct);
+                gradNorm = Vec.Norm(grad);
+                break;
+            }
+            (theta, loss, grad) = accepted.Value;
+            gradNorm = Vec.Norm(grad);
+        }
+        return new InnerResult(theta, loss, gradNorm, iteration, hessian.Products, gradNorm <= Tolerance);
+    }
+
+    private static async ValueTask<(double[] Theta, double Loss, double[] Grad)?> LineSearch(IBilevelObjective objective,
+        double[] lambda, double[] theta, double loss, double gradNorm, double[] direction, double slope, CancellationToken ct)
+    {
+        double step = 1.0;
+        for (int i = 0; i < MaxBacktracks; i++, step *= 0.5)
+        {
+            var trial = (double[])theta.Clone();
+            Vec.Axpy(step, direction, trial);
+            var (trialLoss, trialGrad) = await objective.TrainLossGrad(trial, lambda, ct);
+            if (!double.IsFinite(trialLoss)) continue;
+            bool sufficient = trialLoss <= loss + Armijo * step * slope;
+            // Near the optimum f changes below its rounding; then a smaller gradient is the only signal.
+            bool belowRounding = Math.Abs(trialLoss - loss) <= 1e-13 * Math.Max(1.0, Math.Abs(loss))
+                                 && Vec.Norm(trialGrad) < gradNorm;
+            if (sufficient || belowRounding) return (trial, trialLoss, trialGrad);
+        }
+        return null;
+    }
+}

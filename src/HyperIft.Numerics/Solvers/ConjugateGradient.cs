@@ -1,0 +1,93 @@
+namespace HyperIft.Numerics.Solvers;
+
+/// <summary>One CG iterate, reported to an observer (telemetry, tests).</summary>
+public readonly record struct CgIteration(int Iteration, double[] X, double RelativeResidual);
+
+/// <summary>
+/// Preconditioned conjugate gradient (Hestenes–Stiefel; Nocedal &amp; Wright Alg. 5.3).
+/// Stops when ‖r‖ ≤ tol·‖b‖ on the recursive residual; the reported residual is then recomputed
+/// (unless <see cref="VerifyResidual"/> is off).
+/// A direction with pᵀAp ≤ 0 means A is not positive definite: that throws, never returns.
+/// </summary>
+public sealed class ConjugateGradient : ILinearSolver
+{
+    public string Name => "cg";
+    public double Tolerance { get; init; } = 1e-10;
+    public int MaxIterations { get; init; } = 1000;
+    public bool Jacobi { get; init; }
+    public Action<CgIteration>? OnIteration { get; init; }
+
+    /// <summary>Recompute ‖b − Ax‖ at the end (one more product). Newton steps, which need no certificate, skip it.</summary>
+    public bool VerifyResidual { get; init; } = true;
+
+    public async ValueTask<SolveResult> Solve(ILinearOperator a, double[] b, double[]? initialGuess = null,
+        CancellationToken ct = default)
+    {
+        int n = a.Dimension;
+        if (b.Length != n) throw new ArgumentException($"b has {b.Length} entries, the operator {n}.");
+        double bNorm = Vec.Norm(b);
+        if (bNorm == 0) return new SolveResult(Name, new double[n], 0, 0, true);
+
+        var x = initialGuess is null ? new double[n] : (double[])initialGuess.Clone();
+        double[] r = initialGuess is null || Vec.Norm(x) == 0 ? (double[])b.Clone() : await Residual(a, b, x, ct);
+        double[]? inverseDiagonal = Jacobi ? InverseDiagonal(await a.Diagonal(ct)) : null;
+
+        var z = Precondition(r, inverseDiagonal);
+        var p = (double[])z.Clone();
+        double rz = Vec.Dot(r, z);
+        int k = 0;
+        double rel = Vec.Norm(r) / bNorm;
+        while (rel > Tolerance && k < MaxIterations)
+        {
+            ct.ThrowIfCancellationRequested();
+            var ap = await a.Apply(p, ct);
+            double curvature = Vec.Dot(p, ap);
+            if (!(curvature > 0))
+                throw new SolverException(
+                    $"CG found pᵀHp = {curvature:G4} ≤ 0 at iteration {k + 1}: the Hessian is not positive definite here.");
+            double alpha = rz / curvature;
+            Vec.Axpy(alpha, p, x);
+            Vec.Axpy(-alpha, ap, r);
+            k++;
+            rel = Vec.Norm(r) / bNorm;
+            OnIteration?.Invoke(new CgIteration(k, x, rel));
+            if (rel <= Tolerance) break;
+
+            z = Precondition(r, inverseDiagonal);
+            double rzNext = Vec.Dot(r, z);
+            Vec.Aypx(rzNext / rz, z, p); // p ← z + β p
+            rz = rzNext;
+        }
+
+        // With no iteration, r is still the residual computed directly from b and x0.
+        double trueResidual = k == 0 || !VerifyResidual ? rel : Vec.Norm(await Residual(a, b, x, ct)) / bNorm;
+        return new SolveResult(Name, x, k, trueResidual, rel <= Tolerance);
+    }
+
+    /// <summary>b − A x.</summary>
+    internal static async ValueTask<double[]> Residual(ILinearOperator a, double[] b, double[] x, CancellationToken ct)
+    {
+        var ax = await a.Apply(x, ct);
+        return Vec.Subtract(b, ax);
+    }
+
+    private static double[] Precondition(double[] r, double[]? inverseDiagonal)
+    {
+        if (inverseDiagonal is null) return (double[])r.Clone();
+        var z = new double[r.Length];
+        for (int i = 0; i < r.Length; i++) z[i] = r[i] * inverseDiagonal[i];
+        return z;
+    }
+
+    private static double[] InverseDiagonal(double[] diagonal)
+    {
+        var inv = new double[diagonal.Length];
+        for (int i = 0; i < diagonal.Length; i++)
+        {
+            if (!(diagonal[i] > 0))
+                throw new SolverException($"Jacobi preconditioner: diagonal entry {i} is {diagonal[i]:G4}, not positive.");
+            inv[i] = 1.0 / diagonal[i];
+        }
+        return inv;
+    }
+}
