@@ -1,0 +1,69 @@
+namespace HyperIft.Data.Tests;
+
+public class DataSourceTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void Row_ranges_select_rows_and_keep_their_lines()
+    {
+        var path = _files.Write("a.csv", "1,0\n2,1\n3,0\n4,1\n");
+        var d = DataSource.Load(path + "[1:3]");
+        Assert.Equal([2.0, 3.0], d.X);
+        Assert.Equal($"{path}:3", d.LocateLabel(1));
+        Assert.Equal([3.0, 4.0], DataSource.Load(path + "[2:]").X);
+        Assert.Contains("row range [2:9]", Assert.Throws<DataFormatException>(() => DataSource.Load(path + "[2:9]")).Message);
+    }
+
+    [Fact]
+    public void Formats_are_chosen_by_extension_and_unknown_ones_rejected()
+    {
+        Assert.Equal(1, DataSource.Load(_files.Write("a.libsvm", "1 1:2\n")).Features);
+        Assert.Contains("unknown format", Assert.Throws<DataFormatException>(() => DataSource.Load(_files.Write("a.parquet", "x"))).Message);
+    }
+
+    [Fact]
+    public void Standardizer_uses_training_statistics_and_leaves_constant_columns_unscaled()
+    {
+        var train = new Dataset("t", 2, [1, 5, 3, 5, 5, 5], [0, 0, 0]);
+        var scaler = Standardizer.Fit(train);
+        var scaled = scaler.Apply(train);
+        double sd = Math.Sqrt(8.0 / 3.0);
+        Assert.Equal([-2 / sd, 0, 0, 0, 2 / sd, 0], scaled.X, new ToleranceComparer(1e-15));
+        var val = scaler.Apply(new Dataset("v", 2, [3, 7], [1]));
+        Assert.Equal([0.0, 2.0], val.X, new ToleranceComparer(1e-15));
+    }
+
+    [Fact]
+    public void Synthetic_data_is_a_function_of_its_seed()
+    {
+        var a = SyntheticData.Generate("softmax", new SyntheticSpec(50, 4, 3, Seed: 5));
+        var b = SyntheticData.Generate("softmax", new SyntheticSpec(50, 4, 3, Seed: 5));
+        var c = SyntheticData.Generate("softmax", new SyntheticSpec(50, 4, 3, Seed: 6));
+        Assert.Equal(a.Train.X, b.Train.X);
+        Assert.Equal(a.Validation.Y, b.Validation.Y);
+        Assert.NotEqual(a.Train.X, c.Train.X);
+        Assert.Equal(25, a.Validation.Rows);
+        Assert.All(a.Train.Y, y => Assert.Contains(y, new[] { 0.0, 1.0, 2.0 }));
+        Assert.All(SyntheticData.Generate("logistic", new SyntheticSpec(30, 3)).Train.Y, y => Assert.True(y is 0 or 1));
+    }
+
+    [Fact]
+    public void Lambda_files_round_trip_exactly_and_name_bad_lines()
+    {
+        double[] lambda = [-2.0, Math.PI, 1e-300, -0.1];
+        var path = Path.Combine(_files.Root, "lambda.txt");
+        LambdaFile.Write(path, lambda);
+        Assert.Equal(lambda, LambdaFile.Read(path));
+        var bad = _files.Write("bad.txt", "1\n\n2\nx\n");
+        Assert.Equal($"{bad}:4: value 'x' is not a number", Assert.Throws<DataFormatException>(() => LambdaFile.Read(bad)).Message);
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+}

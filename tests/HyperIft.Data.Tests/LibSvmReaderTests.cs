@@ -1,0 +1,43 @@
+namespace HyperIft.Data.Tests;
+
+public class LibSvmReaderTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public void Reads_sparse_rows_densely_with_one_based_indices()
+    {
+        var path = _files.Write("a.svm", "+1 1:0.5 3:2 # comment\n-1 2:1.5\n\n0 3:-1\n");
+        var d = LibSvmReader.Read(path);
+        Assert.Equal(3, d.Features);
+        Assert.Equal([1.0, -1.0, 0.0], d.Y);
+        Assert.Equal([0.5, 0, 2, 0, 1.5, 0, 0, 0, -1], d.X);
+        Assert.Equal($"{path}:4", d.LocateLabel(2));
+    }
+
+    [Fact]
+    public void Given_features_pad_and_a_larger_index_is_an_error()
+    {
+        var path = _files.Write("b.svm", "1 2:1\n");
+        Assert.Equal(5, LibSvmReader.Read(path, features: 5).Features);
+        var val = _files.Write("val.svm", "1 1:1\n0 7:1\n");
+        var error = Assert.Throws<DataFormatException>(() => LibSvmReader.Read(val, features: 5));
+        Assert.Equal($"{val}:2: feature index 7 exceeds the 5 features of the training set", error.Message);
+    }
+
+    [Theory]
+    [InlineData("1 0:1\n", "feature index '0' is not a positive integer")]
+    [InlineData("1 a:1\n", "feature index 'a' is not a positive integer")]
+    [InlineData("1 3\n", "'3' is not of the form index:value")]
+    [InlineData("x 1:1\n", "label 'x' is not a number")]
+    [InlineData("1 1:nan\n", "value of feature 1 'nan' is NaN")]
+    public void Bad_tokens_are_reported_with_file_and_line(string content, string expected)
+    {
+        var path = _files.Write("bad.svm", "1 1:1\n" + content);
+        var error = Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path));
+        Assert.Equal(2, error.Line);
+        Assert.Contains(expected, error.Message);
+    }
+}
