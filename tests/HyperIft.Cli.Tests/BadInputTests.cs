@@ -1,0 +1,117 @@
+namespace HyperIft.Cli.Tests;
+
+/// <summary>Every bad input of SPEC §6: one message naming file and line, exit code 2, no stack trace.</summary>
+public class BadInputTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-bad-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string File(string name, string content)
+    {
+        string path = Path.Combine(_dir, name);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    private const string GoodLogistic = "x1,x2,y\n0.1,0.2,0\n0.5,-1,1\n1.5,0.3,1\n-0.7,0.2,0\n";
+
+    private static void AssertBadInput(CliRunner.Result r, params string[] expected)
+    {
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        var errorLines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("hyperift")).ToList();
+        Assert.Single(errorLines);
+        foreach (var e in expected) Assert.Contains(e, errorLines[0]);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.DoesNotContain("Exception", r.Stderr);
+    }
+
+    private CliRunner.Result Hypergrad(string model, string train, string val, params string[] more) =>
+        CliRunner.Run(["hypergrad", "--model", model, "--train", train, "--val", val, "--json", .. more]);
+
+    [Fact]
+    public void Missing_file() =>
+        AssertBadInput(Hypergrad("logistic", Path.Combine(_dir, "nope.csv"), File("v.csv", GoodLogistic)), "nope.csv: file not found");
+
+    [Fact]
+    public void Ragged_row()
+    {
+        var train = File("t.csv", GoodLogistic + "1,2\n");
+        AssertBadInput(Hypergrad("logistic", train, File("v.csv", GoodLogistic)), $"{train}:6:", "row has 2 columns, expected 3");
+    }
+
+    [Fact]
+    public void Non_numeric_cell()
+    {
+        var val = File("v.csv", "1,2,1\n3,oops,0\n");
+        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), val), $"{val}:2:", "'oops' is not a number");
+    }
+
+    [Theory]
+    [InlineData("nan")]
+    [InlineData("inf")]
+    [InlineData("-Infinity")]
+    public void Nan_or_inf(string cell)
+    {
+        var train = File("t.csv", GoodLogistic + $"1,{cell},0\n");
+        AssertBadInput(Hypergrad("logistic", train, File("v.csv", GoodLogistic)), $"{train}:6:");
+    }
+
+    [Fact]
+    public void Label_outside_the_model_set()
+    {
+        var val = File("v.csv", "1,2,1\n3,4,2\n");
+        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), val), $"{val}:2:", "label 2 is not a binary label");
+        var softVal = File("sv.csv", "1,2,1\n3,4,3\n");
+        AssertBadInput(Hypergrad("softmax", File("st.csv", "1,2,0\n3,4,1\n5,6,2\n"), softVal), $"{softVal}:2:", "label 3 is not a class index in 0..2");
+        var mixed = File("m.csv", "1,2,0\n3,4,-1\n");
+        AssertBadInput(Hypergrad("logistic", mixed, File("v.csv", GoodLogistic)), $"{mixed}:2:", "mix 0 and -1");
+    }
+
+    [Fact]
+    public void Validation_features_differ_from_training()
+    {
+        var val = File("v.csv", "1,2,3,1\n");
+        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), val), val, "has 3 features, the training set");
+    }
+
+    [Fact]
+    public void Lambda_file_of_the_wrong_length_or_content()
+    {
+        var lam = File("lam.txt", "-1\n-2\n-3\n");
+        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), "--hyper", "l2-feature", "--lambda-file", lam),
+            lam, "has 3 values; l2-feature needs 2 (one per feature)");
+        var bad = File("bad.txt", "-1\nabc\n");
+        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), "--hyper", "l2-feature", "--lambda-file", bad),
+            $"{bad}:2:", "'abc' is not a number");
+    }
+
+    [Theory]
+    [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("--solver=lu", "--solver 'lu' is not one of: cg, neumann, exact")]
+    [InlineData("--tol=abc", "--tol 'abc' is not a finite number")]
+    [InlineData("--shards=0", "--shards must be at least 1")]
+    public void Bad_options(string option, string expected) =>
+        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), option), expected);
+
+    [Fact]
+    public void Unknown_model_command_and_missing_val()
+    {
+        AssertBadInput(Hypergrad("svm", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic)), "--model 'svm' is not one of");
+        var r = CliRunner.Run("fit");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown command 'fit'", r.Stderr);
+        AssertBadInput(CliRunner.Run("hypergrad", "--model", "ridge", "--train", File("t.csv", GoodLogistic)), "--val is required");
+    }
+
+    [Fact]
+    public void Help_lists_options_and_an_example()
+    {
+        var r = CliRunner.Run("hypergrad", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--lambda-file FILE", r.Stdout);
+        Assert.Contains("example:", r.Stdout);
+        Assert.Contains("tune", CliRunner.Run("--help").Stdout);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HyperIft.Data;
+
+namespace HyperIft.Cli.Tests;
+
+public class HypergradCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (string Train, string Val) WriteData(string model, int rows = 80, int features = 4, int seed = 2)
+    {
+        var (train, val) = SyntheticData.Generate(model, new SyntheticSpec(rows, features, 3, seed));
+        return (CliRunner.WriteCsv(Path.Combine(_dir, $"{model}-train.csv"), train),
+                CliRunner.WriteCsv(Path.Combine(_dir, $"{model}-val.csv"), val));
+    }
+
+    [Fact]
+    public void Json_output_is_one_object_with_the_spec_fields()
+    {
+        var (train, val) = WriteData("logistic");
+        var r = CliRunner.Run("hypergrad", "--model", "logistic", "--hyper", "l2-feature", "--train", train, "--val", val,
+            "--lambda", "-2.0", "--shards", "3", "--json");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        using var doc = JsonDocument.Parse(lines[0]);
+        var root = doc.RootElement;
+        Assert.Equal(
+            ["model", "hyper", "n", "m", "p", "lambdaCount", "validationLoss", "trainLoss", "innerGradNorm", "hypergradient", "solver", "shards", "seconds"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("logistic", root.GetProperty("model").GetString());
+        Assert.Equal("l2-feature", root.GetProperty("hyper").GetString());
+        Assert.Equal(80, root.GetProperty("n").GetInt32());
+        Assert.Equal(40, root.GetProperty("m").GetInt32());
+        Assert.Equal(4, root.GetProperty("p").GetInt32());
+        Assert.Equal(4, root.GetProperty("lambdaCount").GetInt32());
+        Assert.Equal(4, root.GetProperty("hypergradient").GetArrayLength());
+        Assert.True(root.GetProperty("innerGradNorm").GetDouble() <= 1e-10);
+        Assert.Equal("cg", root.GetProperty("solver").GetProperty("name").GetString());
+        Assert.True(root.GetProperty("solver").GetProperty("residual").GetDouble() <= 1e-10);
+        Assert.Equal(3, root.GetProperty("shards").GetInt32());
+        Assert.Contains("rows", r.Stderr); // logs go to stderr
+    }
+
+    public static IEnumerable<object[]> Combinations() =>
+        from m in new[] { "ridge", "logistic", "softmax" }
+        from k in new[] { "l2", "l2-feature", "l2-param", "example-weights" }
+        select new object[] { m, k };
+
+    /// <summary>Against tests/reference/hypergrad_reference.py: numpy, dense Hessian, no shared code.</summary>
+    [Theory]
+    [MemberData(nameof(Combinations))]
+    public void Matches_the_independent_numpy_reference(string model, string kind)
+    {
+        if (!NumpyAvailable()) return;
+        var (train, val) = WriteData(model, rows: 60, features: 5, seed: 4);
+        string lambda = kind == "example-weights" ? "0.3" : "-1.5";
+        var ours = CliRunner.Run("hypergrad", "--model", model, "--hyper", kind, "--train", train, "--val", val,
+            "--lambda", lambda, "--l2", "0.01", "--tol", "1e-12", "--json");
+        Assert.True(ours.ExitCode == 0, ours.Stderr);
+        var reference = RunReference(model, kind, train, val, lambda, "--l2", "0.01");
+
+        using var a = JsonDocument.Parse(ours.Stdout);
+        using var b = JsonDocument.Parse(reference);
+        string both = $"\nhyperift: {ours.Stdout}\nnumpy:    {reference}";
+        foreach (var field in new[] { "validationLoss", "trainLoss" })
+        {
+            double x = a.RootElement.GetProperty(field).GetDouble(), y = b.RootElement.GetProperty(field).GetDouble();
+            Assert.True(Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Abs(y)), $"{field}: {x:R} vs {y:R}{both}");
+        }
+        var g = a.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var gRef = b.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        double error = Numerics.Vec.RelativeError(g, gRef);
+        Assert.True(error <= 1e-8, $"{model}/{kind}: relative error {error:E2} against numpy{both}");
+    }
+
+    private static bool NumpyAvailable()
+    {
+        bool available = File.Exists("/usr/bin/python3") && RunPython("-c", "import numpy").ExitCode == 0;
+        // CI installs python3-numpy; there the comparison must run.
+        if (!available) Assert.Null(Environment.GetEnvironmentVariable("CI"));
+        return available;
+    }
+
+    private static string RunReference(params string[] args)
+    {
+        string script = Path.Combine(RepositoryRoot(), "tests", "reference", "hypergrad_reference.py");
+        var r = RunPython([script, .. args]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return r.Stdout;
+    }
+
+    private static CliRunner.Result RunPython(params string[] args)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return new CliRunner.Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.HyperIft.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
