@@ -45,53 +45,28 @@ public static class ProblemLoader
 
     private static DataBlock Block(Dataset d) => new(d.X, d.Y, d.Features);
 
-    private static (Dataset Train, Dataset Validation) ReadData(ParsedArgs args, string model)
+    /// <summary>The training and validation specs named by --train and --val.</summary>
+    public static (DataSpec Train, DataSpec Validation) DataSpecs(ParsedArgs args, string model)
     {
-        string trainSpec = args.Required("train");
-        string? valSpec = args.String("val");
-        if (trainSpec.StartsWith("synthetic", StringComparison.Ordinal))
-        {
-            var generated = SyntheticData.Generate(model, ParseSynthetic(trainSpec));
-            return (generated.Train, valSpec is null ? generated.Validation : Read(args, valSpec, generated.Train.Features));
-        }
-        if (valSpec is null) throw new UsageException("--val is required unless --train is synthetic");
-        var train = Read(args, trainSpec, args.IntOrNull("features", min: 1));
-        return (train, Read(args, valSpec, train.Features));
+        string trainSource = args.Required("train");
+        string? valSource = args.String("val");
+        int? labelColumn = args.IntOrNull("label-column", min: 0);
+        var train = new DataSpec(trainSource, DataPart.Train, model, labelColumn, args.IntOrNull("features", min: 1));
+        if (valSource is null && !SyntheticSpec.IsSynthetic(trainSource))
+            throw new UsageException("--val is required unless --train is synthetic");
+        // A generated source used for validation gives its validation part (same truth, other rows).
+        string source = valSource ?? trainSource;
+        var validation = new DataSpec(source, SyntheticSpec.IsSynthetic(source) ? DataPart.Validation : DataPart.Train,
+            model, labelColumn);
+        return (train, validation);
     }
 
-    private static Dataset Read(ParsedArgs args, string spec, int? features) =>
-        DataSource.Load(spec, new ReadOptions(args.IntOrNull("label-column", min: 0), features));
-
-    /// <summary>"synthetic" or "synthetic:n=2000,p=20,c=3,seed=0,m=1000,noise=1".</summary>
-    public static SyntheticSpec ParseSynthetic(string spec)
+    private static (Dataset Train, Dataset Validation) ReadData(ParsedArgs args, string model)
     {
-        var result = new SyntheticSpec();
-        if (spec == "synthetic") return result;
-        if (!spec.StartsWith("synthetic:", StringComparison.Ordinal))
-            throw new UsageException($"'{spec}': write synthetic or synthetic:n=..,p=..,c=..,seed=..,m=..,noise=..");
-        foreach (var pair in spec["synthetic:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var kv = pair.Split('=', 2);
-            if (kv.Length != 2) throw new UsageException($"'{spec}': '{pair}' is not key=value");
-            int Int() => int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0
-                ? v : throw new UsageException($"'{spec}': {kv[0]} must be a non-negative integer");
-            result = kv[0] switch
-            {
-                "n" => result with { Rows = Int() },
-                "p" => result with { Features = Int() },
-                "c" => result with { Classes = Int() },
-                "seed" => result with { Seed = Int() },
-                "m" => result with { ValidationRows = Int() },
-                "noise" => result with
-                {
-                    Noise = double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= 0
-                        ? d : throw new UsageException($"'{spec}': noise must be a non-negative number"),
-                },
-                _ => throw new UsageException($"'{spec}': unknown key '{kv[0]}' (n, p, c, seed, m, noise)"),
-            };
-        }
-        if (result.Rows < 1 || result.Features < 1) throw new UsageException($"'{spec}': n and p must be at least 1");
-        return result;
+        var (trainSpec, valSpec) = DataSpecs(args, model);
+        var train = trainSpec.Load();
+        // A validation set must have the training set's features (LIBSVM pads to them).
+        return (train, (valSpec with { Features = train.Features }).Load());
     }
 
     private static int Classes(ParsedArgs args, Dataset train)

@@ -6,6 +6,26 @@ namespace HyperIft.Data;
 /// <summary>How to read a named data source.</summary>
 public sealed record ReadOptions(int? LabelColumn = null, int? Features = null);
 
+/// <summary>Which part of a source a data set is: generated sources make both from one truth.</summary>
+public enum DataPart { Train, Validation }
+
+/// <summary>
+/// Everything needed to read one data set again, anywhere: the source name, the part (for
+/// synthetic sources), the reading options, and the model (which decides synthetic labels).
+/// </summary>
+public sealed record DataSpec(string Source, DataPart Part, string Model, int? LabelColumn = null, int? Features = null)
+{
+    public Dataset Load()
+    {
+        if (SyntheticSpec.IsSynthetic(Source))
+        {
+            var (train, validation) = SyntheticData.Generate(Model, SyntheticSpec.Parse(Source));
+            return Part == DataPart.Train ? train : validation;
+        }
+        return DataSource.Load(Source, new ReadOptions(LabelColumn, Features));
+    }
+}
+
 /// <summary>
 /// Resolves a data source name (SPEC §6):
 /// <list type="bullet">
@@ -13,6 +33,7 @@ public sealed record ReadOptions(int? LabelColumn = null, int? Features = null);
 /// <item><c>idx:IMAGES,LABELS</c> for IDX files;</item>
 /// <item><c>fashion-mnist</c> (= <c>fashion-mnist:train</c>) or <c>fashion-mnist:test</c>;</item>
 /// </list>
+/// (generated <c>synthetic:...</c> sources are read through <see cref="DataSpec"/>, which knows the model)
 /// each optionally followed by a row range <c>[start:end]</c> (0-based, end exclusive), e.g.
 /// <c>fashion-mnist[0:50000]</c>.
 /// </summary>

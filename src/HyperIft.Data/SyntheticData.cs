@@ -4,7 +4,44 @@ namespace HyperIft.Data;
 public sealed record SyntheticSpec(int Rows = 2000, int Features = 20, int Classes = 3, int Seed = 0,
     int ValidationRows = 0, double Noise = 1.0)
 {
+    public const string Prefix = "synthetic";
+
     public int ValidationRowsOrDefault => ValidationRows > 0 ? ValidationRows : Math.Max(1, Rows / 2);
+
+    public static bool IsSynthetic(string source) =>
+        source == Prefix || source.StartsWith(Prefix + ":", StringComparison.Ordinal);
+
+    /// <summary>"synthetic" or "synthetic:n=2000,p=20,c=3,seed=0,m=1000,noise=1".</summary>
+    public static SyntheticSpec Parse(string source)
+    {
+        var result = new SyntheticSpec();
+        if (source == Prefix) return result;
+        if (!IsSynthetic(source))
+            throw new DataFormatException(source, 0, "write synthetic or synthetic:n=..,p=..,c=..,seed=..,m=..,noise=..");
+        foreach (var pair in source[(Prefix.Length + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv.Length != 2) throw new DataFormatException(source, 0, $"'{pair}' is not key=value");
+            int Int() => int.TryParse(kv[1], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) && v >= 0
+                ? v : throw new DataFormatException(source, 0, $"{kv[0]} must be a non-negative integer");
+            result = kv[0] switch
+            {
+                "n" => result with { Rows = Int() },
+                "p" => result with { Features = Int() },
+                "c" => result with { Classes = Int() },
+                "seed" => result with { Seed = Int() },
+                "m" => result with { ValidationRows = Int() },
+                "noise" => result with
+                {
+                    Noise = double.TryParse(kv[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) && d >= 0
+                        ? d : throw new DataFormatException(source, 0, "noise must be a non-negative number"),
+                },
+                _ => throw new DataFormatException(source, 0, $"unknown key '{kv[0]}' (n, p, c, seed, m, noise)"),
+            };
+        }
+        if (result.Rows < 1 || result.Features < 1) throw new DataFormatException(source, 0, "n and p must be at least 1");
+        return result;
+    }
 }
 
 /// <summary>
