@@ -1,0 +1,70 @@
+namespace HyperIft.Abstractions;
+
+/// <summary>
+/// Rows [start, start+count) of one data set of one run, keyed "{run}/{train|val}/{index}". It rebuilds
+/// its rows from the descriptor on any silo and keeps the per-row values of the last point, so an
+/// HVP sends only v. Every product names the point it expects; a shard that lost it says so.
+/// </summary>
+public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
+{
+    /// <summary>Rows and features of a whole data set (read once per silo and cached).</summary>
+    Task<(int Rows, int Features)> Measure(DataSetSpec data);
+
+    /// <summary>Loads (or keeps) the rows of the descriptor; with a model, checks every label against it.</summary>
+    Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments);
+
+    Task<LossGradMessage> SetPoint(long point, Vector theta, Vector rowLambda);
+    Task<Vector> Hvp(long point, Vector v);
+    Task<Vector> HessianDiagonal(long point);
+    Task<Vector> RowGradientDot(long point, Vector v);
+
+    /// <summary>Unweighted loss and gradient at θ (validation), leaving the point alone.</summary>
+    Task<LossGradMessage> Evaluate(Vector theta);
+}
+
+/// <summary>
+/// The problem of one run, keyed by run id: opens the shards, runs the inner solve and the
+/// distributed CG through the shared numerical code, and caches warm starts.
+/// </summary>
+public interface ICoordinatorGrain : IGrainWithStringKey, IVectorPeer
+{
+    Task<ProblemInfo> Configure(ProblemSpec problem);
+
+    Task<HypergradientReply> Hypergradient(HypergradientRequest request);
+}
+
+/// <summary>
+/// Owns a tuning run, keyed by run id: persists its spec, λ, optimizer state and history after
+/// every outer step and drives the loop itself, so the run outlives its client and its silo.
+/// </summary>
+public interface ITunerGrain : IGrainWithStringKey, IVectorPeer
+{
+    /// <summary>Records the spec and configures the problem; returns its sizes (λ's length among them).</summary>
+    Task<ProblemInfo> Prepare(RunSpec spec);
+
+    Task Start(Vector initialLambda);
+    Task Pause();
+    Task Resume();
+    Task Cancel();
+
+    /// <summary>Status, with the history from step <paramref name="historyFrom"/> on.</summary>
+    Task<RunSnapshot> Status(int historyFrom);
+
+    /// <summary>The current λ (final once the run has completed).</summary>
+    Task<Vector> Lambda();
+
+    /// <summary>The hypergradient at the final λ, once the run has completed.</summary>
+    Task<HypergradientReply?> FinalEvaluation();
+
+    /// <summary>Wakes the grain (and so its loop) after its silo died.</summary>
+    Task Ping();
+}
+
+/// <summary>The persisted list of runs, so that every silo's keeper can wake the active ones.</summary>
+public interface IRunRegistryGrain : IGrainWithIntegerKey
+{
+    Task Add(string runId);
+    Task Finish(string runId);
+    Task<string[]> Active();
+    Task<string[]> All();
+}

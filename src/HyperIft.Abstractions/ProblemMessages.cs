@@ -1,0 +1,73 @@
+namespace HyperIft.Abstractions;
+
+/// <summary>One data set, named so that any silo can read it again (mirrors HyperIft.Data.DataSpec).</summary>
+[GenerateSerializer, Immutable]
+public sealed record DataSetSpec(
+    [property: Id(0)] string Source,
+    [property: Id(1)] bool ValidationPart,
+    [property: Id(2)] string Model,
+    [property: Id(3)] int? LabelColumn,
+    [property: Id(4)] int? Features);
+
+/// <summary>A bilevel problem as a client asks for it (SPEC §2–§4).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProblemSpec(
+    [property: Id(0)] string Model,
+    [property: Id(1)] string Hyper,
+    [property: Id(2)] DataSetSpec Train,
+    [property: Id(3)] DataSetSpec Validation,
+    [property: Id(4)] int? Classes,
+    [property: Id(5)] bool Intercept,
+    [property: Id(6)] bool Standardize,
+    [property: Id(7)] double ExampleWeightL2,
+    [property: Id(8)] int Shards);
+
+/// <summary>The model a shard evaluates, once the coordinator has settled the class count.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelSpec(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int Features,
+    [property: Id(2)] int Classes,
+    [property: Id(3)] bool Intercept);
+
+/// <summary>
+/// All a shard needs to rebuild itself on any silo: where its rows come from, which rows, the model
+/// and the standardization to apply. <see cref="Configuration"/> names the coordinator's setup, so
+/// that a shard can tell a stale descriptor from its own.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardDescriptor(
+    [property: Id(0)] Guid Configuration,
+    [property: Id(1)] DataSetSpec Data,
+    [property: Id(2)] int Start,
+    [property: Id(3)] int Count,
+    [property: Id(4)] ModelSpec? Model,
+    [property: Id(5)] Vector? Mean,
+    [property: Id(6)] Vector? Scale);
+
+/// <summary>What a shard found in its rows: sizes, label range and (on request) column moments for standardization.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardSummary(
+    [property: Id(0)] string Source,
+    [property: Id(1)] int Rows,
+    [property: Id(2)] int Features,
+    [property: Id(3)] double LabelMax,
+    [property: Id(4)] bool HasZeroLabel,
+    [property: Id(5)] bool HasMinusOneLabel,
+    [property: Id(6)] Vector? Mean,
+    [property: Id(7)] Vector? SquaredDeviations);
+
+/// <summary>The sizes of a configured problem.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProblemInfo(
+    [property: Id(0)] string Model,
+    [property: Id(1)] string Hyper,
+    [property: Id(2)] int TrainRows,
+    [property: Id(3)] int ValidationRows,
+    [property: Id(4)] int Features,
+    [property: Id(5)] int Classes,
+    [property: Id(6)] int ParameterCount,
+    [property: Id(7)] int HyperCount,
+    [property: Id(8)] string TrainSource,
+    [property: Id(9)] string ValidationSource,
+    [property: Id(10)] int Shards);

@@ -1,0 +1,47 @@
+namespace HyperIft.Abstractions;
+
+/// <summary>The client side of a run: start it, follow it, collect its results.</summary>
+public static class RunClient
+{
+    /// <summary>Prepares the run, computes the starting λ from the problem's sizes, and starts it.</summary>
+    public static async Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, double[]> initialLambda)
+    {
+        var tuner = grains.GetGrain<ITunerGrain>(runId);
+        var info = await tuner.Prepare(spec);
+        await tuner.Start(await VectorTransfer.Send(tuner, initialLambda(info)));
+        return info;
+    }
+
+    public static bool IsFinished(RunStatus status) => status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
+
+    /// <summary>Polls until the run finishes, reporting each new step; returns the final snapshot.</summary>
+    public static async Task<RunSnapshot> Follow(IGrainFactory grains, string runId, Action<RunSnapshot>? onProgress = null,
+        TimeSpan? pollInterval = null, CancellationToken ct = default)
+    {
+        var tuner = grains.GetGrain<ITunerGrain>(runId);
+        var history = new List<StepRecordMessage>();
+        while (true)
+        {
+            var snapshot = await tuner.Status(history.Count);
+            history.AddRange(snapshot.History);
+            var full = snapshot with { History = history.ToList() };
+            if (snapshot.History.Count > 0 || IsFinished(snapshot.Status)) onProgress?.Invoke(full);
+            if (IsFinished(snapshot.Status)) return full;
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
+
+    public static async Task<double[]> Lambda(IGrainFactory grains, string runId)
+    {
+        var tuner = grains.GetGrain<ITunerGrain>(runId);
+        return await VectorTransfer.Fetch(tuner, await tuner.Lambda());
+    }
+
+    /// <summary>The hypergradient at the final λ and its values, or null before completion.</summary>
+    public static async Task<(HypergradientReply Reply, double[] Hypergradient)?> FinalEvaluation(IGrainFactory grains, string runId)
+    {
+        var tuner = grains.GetGrain<ITunerGrain>(runId);
+        var reply = await tuner.FinalEvaluation();
+        return reply is null ? null : (reply, await VectorTransfer.Fetch(tuner, reply.Hypergradient));
+    }
+}

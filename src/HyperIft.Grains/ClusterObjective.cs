@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using HyperIft.Abstractions;
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Objectives;
+using Microsoft.Extensions.Logging;
+
+namespace HyperIft.Grains;
+
+/// <summary>
+/// The objective of a run, summed over shard grains: the same <see cref="ShardedObjective"/> as the
+/// in-process one, so every solver runs unchanged on a cluster. Partial sums are added in shard
+/// order, so the result does not depend on which shard answers first. A shard that lost its state
+/// (its silo died, it was reactivated) is reopened from its descriptor, put back at the current
+/// point, and asked again.
+/// </summary>
+public sealed class ClusterObjective : ShardedObjective
+{
+    private static readonly TimeSpan RecoveryLimit = TimeSpan.FromMinutes(3);
+
+    private readonly IDataShardGrain[] _train;
+    private readonly ShardDescriptor[] _trainDescriptors;
+    private readonly IDataShardGrain[] _validation;
+    private readonly ShardDescriptor[] _validationDescriptors;
+    private readonly ILogger _log;
+    private long _point = Random.Shared.NextInt64(1, long.MaxValue / 2);
+    private double[]? _theta;
+    private double[]? _lambda;
+
+    public ClusterObjective(Model model, Hyperparameter hyper, int trainRows, int validationRows,
+        IDataShardGrain[] train, ShardDescriptor[] trainDescriptors,
+        IDataShardGrain[] validation, ShardDescriptor[] validationDescriptors, ILogger log)
+        : base(model, hyper, trainRows, validationRows)
+    {
+        (_train, _trainDescriptors, _validation, _validationDescriptors, _log) =
+            (train, trainDescriptors, validation, validationDescriptors, log);
+    }
+
+    /// <summary>How many times a shard had to be restored.</summary>
+    public int Recoveries { get; private set; }
+
+    protected override async ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
+    {
+        _point++;
+        (_theta, _lambda) = (theta, lambda);
+        var parts = await FanOut(_train, s => SetPointOn(s), ct);
+        return Sum(parts);
+    }
+
+    protected override async ValueTask<double[]> SumTrainHvp(double[] v, CancellationToken ct)
+    {
+        long point = _point;
+        var parts = await FanOut(_train, async s =>
+        {
+            var shard = _train[s];
+            var reply = await shard.Hvp(point, await VectorTransfer.Send(shard, v));
+            return await VectorTransfer.Fetch(shard, reply);
+        }, ct);
+        return SumInOrder(parts, ParameterCount);
+    }
+
+    protected override async ValueTask<double[]> SumTrainHessianDiagonal(CancellationToken ct)
+    {
+        long point = _point;
+        var parts = await FanOut(_train, async s => await VectorTransfer.Fetch(_train[s], await _train[s].HessianDiagonal(point)), ct);
+        return SumInOrder(parts, ParameterCount);
+    }
+
+    protected override async ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct)
+    {
+        long point = _point;
+        var parts = await FanOut(_train, async s =>
+        {
+            var shard = _train[s];
+            var reply = await shard.RowGradientDot(point, await VectorTransfer.Send(shard, v));
+            return await VectorTransfer.Fetch(shard, reply);
+        }, ct);
+        var dots = new double[TrainRows];
+        for (int s = 0; s < parts.Length; s++) parts[s].CopyTo(dots, _trainDescriptors[s].Start);
+        return dots;
+    }
+
+    protected override async ValueTask<LossGradient> SumValidationLossGrad(double[] theta, CancellationToken ct)
+    {
+        var parts = await FanOut(_validation, async s =>
+        {
+            var shard = _validation[s];
+            var reply = await shard.Evaluate(await VectorTransfer.Send(shard, theta));
+            return new LossGradient(reply.Loss, await VectorTransfer.Fetch(shard, reply.Gradient));
+        }, ct, validation: true);
+        return Sum(parts);
+    }
+
+    private async Task<LossGradient> SetPointOn(int s)
+    {
+        var shard = _train[s];
+        var d = _trainDescriptors[s];
+        var theta = await VectorTransfer.Send(shard, _theta!);
+        var rowLambda = Hyper.WeightsRows ? await VectorTransfer.Send(shard, _lambda!.AsSpan(d.Start, d.Count).ToArray()) : Vector.Empty;
+        var reply = await shard.SetPoint(_point, theta, rowLambda);
+        return new LossGradient(reply.Loss, await VectorTransfer.Fetch(shard, reply.Gradient));
+    }
+
+    private LossGradient Sum(LossGradient[] parts)
+    {
+        double loss = 0;
+        foreach (var p in parts) loss += p.Loss;
+        return new LossGradient(loss, SumInOrder(parts.Select(p => p.Gradient).ToArray(), ParameterCount));
+    }
+
+    private Task<T[]> FanOut<T>(IDataShardGrain[] shards, Func<int, Task<T>> call, CancellationToken ct, bool validation = false) =>
+        Task.WhenAll(Enumerable.Range(0, shards.Length).Select(s => WithRecovery(s, call, validation, ct)));
+
+    private async Task<T> WithRecovery<T>(int s, Func<int, Task<T>> call, bool validation, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int attempt = 0; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                return await call(s);
+            }
+            catch (Exception e) when (e is ShardStateLostException || IsTransient(e) && clock.Elapsed < RecoveryLimit)
+            {
+                Recoveries++;
+                _log.LogWarning("Shard {Set}/{Shard} failed ({Error}); restoring it (attempt {Attempt})",
+                    validation ? "val" : "train", s, e.Message, attempt + 1);
+                if (e is not ShardStateLostException)
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * (1 << Math.Min(attempt, 5)))), ct);
+                await TryRestore(s, validation);
+            }
+        }
+    }
+
+    private async Task TryRestore(int s, bool validation)
+    {
+        try
+        {
+            if (validation)
+            {
+                await _validation[s].Open(_validationDescriptors[s], moments: false);
+                return;
+            }
+            await _train[s].Open(_trainDescriptors[s], moments: false);
+            if (_theta is not null) await SetPointOn(s);
+        }
+        catch (Exception e) when (IsTransient(e) || e is ShardStateLostException)
+        {
+            // The silo may not be declared dead yet; the next attempt tries again.
+        }
+    }
+
+    /// <summary>Failures of the cluster (a silo gone, a message lost), not of the computation.</summary>
+    public static bool IsTransient(Exception e) =>
+        e is TimeoutException or OrleansException && e is not ProblemInputException;
+}

@@ -1,0 +1,25 @@
+namespace HyperIft.Grains;
+
+/// <summary>
+/// Runs CPU-bound shard work off the grain scheduler, at most one task per core of this silo, so
+/// that many shards on one silo share its cores instead of oversubscribing them.
+/// </summary>
+public sealed class ComputeGate(int slots)
+{
+    private readonly SemaphoreSlim _slots = new(slots, slots);
+
+    public ComputeGate() : this(Environment.ProcessorCount) { }
+
+    public async Task<T> Run<T>(Func<T> work)
+    {
+        await _slots.WaitAsync();
+        try
+        {
+            return await Task.Run(work);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using HyperIft.Abstractions;
+using HyperIft.Data;
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Optimization;
+using HyperIft.Numerics.Solvers;
+using Microsoft.Extensions.Logging;
+
+namespace HyperIft.Grains;
+
+/// <summary>
+/// Opens a run's shards and computes hypergradients over them with the shared numerical code.
+/// Its state — the shard layout and the last (θ*, v) — is a cache: a new activation throws
+/// <see cref="CoordinatorNotConfiguredException"/> and the caller configures it again.
+/// </summary>
+public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICoordinatorGrain
+{
+    private readonly VectorMailbox _mail = new();
+    private ProblemSpec? _spec;
+    private ProblemInfo? _info;
+    private ClusterObjective? _objective;
+    private WarmStart? _warm;
+
+    public async Task<ProblemInfo> Configure(ProblemSpec spec)
+    {
+        if (_spec == spec && _info is not null) return _info;
+        if (spec.Shards < 1) throw new ProblemInputException($"shards must be at least 1, got {spec.Shards}");
+        (_spec, _info, _objective, _warm) = (null, null, null, null);
+
+        string run = this.GetPrimaryKeyString();
+        var train = Shards(run, "train", spec.Shards);
+        var validation = Shards(run, "val", spec.Shards);
+        var (n, p) = await train[0].Measure(spec.Train);
+        var valData = spec.Validation with { Features = p };
+        var (m, q) = await validation[0].Measure(valData);
+        if (q != p)
+            throw new ProblemInputException($"{spec.Validation.Source}: has {q} features, the training set {spec.Train.Source} has {p}");
+
+        var configuration = Guid.NewGuid();
+        var trainDescriptors = RowRange.Split(n, spec.Shards)
+            .Select(r => new ShardDescriptor(configuration, spec.Train, r.Start, r.Count, null, null, null)).ToArray();
+        var valDescriptors = RowRange.Split(m, spec.Shards)
+            .Select(r => new ShardDescriptor(configuration, valData, r.Start, r.Count, null, null, null)).ToArray();
+
+        // First pass: what the rows hold (label range, moments), before the model is settled.
+        var summaries = await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], spec.Standardize)));
+        int classes = spec.Model == "softmax" ? Classes(spec, summaries) : 1;
+        if (spec.Model == "logistic" && summaries.Any(s => s.HasZeroLabel) && summaries.Any(s => s.HasMinusOneLabel))
+            throw new ProblemInputException($"{spec.Train.Source}: labels mix 0 and -1: use {{0,1}} or {{-1,+1}}");
+        var (mean, scale) = spec.Standardize ? Scaling(summaries) : (null, null);
+
+        // Second pass: every shard builds the model and checks its labels against it.
+        var model = new ModelSpec(spec.Model, p, classes, spec.Intercept);
+        trainDescriptors = trainDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
+        valDescriptors = valDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
+        await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], false))
+            .Concat(validation.Select((s, i) => s.Open(valDescriptors[i], false))));
+
+        var numericModel = ModelFactory.Create(spec.Model, p, classes, spec.Intercept);
+        Hyperparameter hyper;
+        try
+        {
+            hyper = HyperparameterFactory.Create(spec.Hyper, numericModel.Layout, n, spec.ExampleWeightL2);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
+        _objective = new ClusterObjective(numericModel, hyper, n, m, train, trainDescriptors, validation, valDescriptors, log);
+        _info = new ProblemInfo(spec.Model, hyper.Name, n, m, p, classes, numericModel.Layout.Dimension, hyper.Count,
+            summaries[0].Source, spec.Validation.Source, spec.Shards);
+        _spec = spec;
+        log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
+        return _info;
+    }
+
+    public async Task<HypergradientReply> Hypergradient(HypergradientRequest request)
+    {
+        var objective = _objective ?? throw new CoordinatorNotConfiguredException(
+            $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
+        var lambda = _mail.Open(request.Lambda);
+        if (lambda.Length != objective.HyperCount)
+            throw new ProblemInputException($"λ has {lambda.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");
+        var warm = request.WarmTheta is null && request.WarmV is null
+            ? _warm
+            : new WarmStart(Open(request.WarmTheta), Open(request.WarmV));
+
+        var clock = Stopwatch.StartNew();
+        HypergradientResult result;
+        try
+        {
+            result = await request.Solver.ToSettings().Build().Compute(objective, lambda, warm);
+        }
+        catch (SolverException e)
+        {
+            throw new ComputationFailedException(e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
+        _warm = result.NextWarmStart;
+        return new HypergradientReply(_mail.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
+            result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
+            result.Solve.Iterations, result.Solve.Residual, result.Solve.Converged,
+            _mail.Post(result.Theta), _mail.Post(result.V), clock.Elapsed.TotalSeconds);
+    }
+
+    public Task StageChunk(Guid id, int offset, int total, Vector chunk)
+    {
+        _mail.Stage(id, offset, total, chunk);
+        return Task.CompletedTask;
+    }
+
+    public Task<Vector> FetchChunk(Guid id, int offset, int count) => Task.FromResult(_mail.Fetch(id, offset, count));
+
+    public Task Release(Guid id)
+    {
+        _mail.Release(id);
+        return Task.CompletedTask;
+    }
+
+    private double[]? Open(Vector? v) => v is null ? null : _mail.Open(v);
+
+    private IDataShardGrain[] Shards(string run, string set, int count) =>
+        Enumerable.Range(0, count).Select(i => GrainFactory.GetGrain<IDataShardGrain>($"{run}/{set}/{i}")).ToArray();
+
+    private static int Classes(ProblemSpec spec, ShardSummary[] summaries)
+    {
+        if (spec.Classes is { } c) return c >= 2 ? c : throw new ProblemInputException($"--classes must be at least 2, got {c}");
+        double max = summaries.Max(s => s.LabelMax);
+        if (!(max >= 1)) throw new ProblemInputException($"{spec.Train.Source}: softmax needs labels 0..C−1 with C ≥ 2; the largest label is {max}");
+        return (int)Math.Min(Math.Floor(max), 1_000_000) + 1;
+    }
+
+    private static (Vector Mean, Vector Scale) Scaling(ShardSummary[] summaries)
+    {
+        (long, double[], double[]) total = (0, [], []);
+        foreach (var s in summaries)
+            total = Standardizer.Merge(total, (s.Rows, s.Mean!.ToArray(), s.SquaredDeviations!.ToArray()));
+        var scaler = Standardizer.FromMoments(total.Item1, total.Item2, total.Item3);
+        return (Vector.Of(scaler.Mean), Vector.Of(scaler.Scale));
+    }
+}

@@ -1,0 +1,43 @@
+using HyperIft.Grains.Placement;
+using HyperIft.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace HyperIft.Grains;
+
+/// <summary>Everything HyperIft adds to a silo, whatever hosts it (the silo process, the CLI's embedded silo, tests).</summary>
+public static class SiloBuilderExtensions
+{
+    public static ISiloBuilder AddHyperIft(this ISiloBuilder silo, HyperIftSiloOptions options)
+    {
+        silo.Services.AddSingleton(options);
+        silo.Services.AddSingleton<ComputeGate>();
+        silo.Services.AddSingleton<DatasetCache>();
+        silo.Services.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
+        silo.Services.AddHostedService<RunKeeper>();
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+
+        switch (options.Storage)
+        {
+            case "memory":
+                silo.AddMemoryGrainStorage(HyperIftStorage.Name);
+                break;
+            case "file":
+                string folder = options.StoragePath ?? throw new ArgumentException("file storage needs a folder (StoragePath)");
+                silo.Services.AddGrainStorage(HyperIftStorage.Name,
+                    (sp, _) => new FileGrainStorage(folder, sp.GetRequiredService<IGrainStorageSerializer>()));
+                break;
+            case "redis":
+                string redis = options.Redis ?? throw new ArgumentException("redis storage needs a connection string");
+                silo.AddRedisGrainStorage(HyperIftStorage.Name, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                break;
+            default:
+                throw new ArgumentException($"unknown storage '{options.Storage}' (expected one of: {string.Join(", ", HyperIftStorage.Kinds)})");
+        }
+        return silo;
+    }
+}

@@ -1,0 +1,251 @@
+using HyperIft.Abstractions;
+using HyperIft.Numerics;
+using HyperIft.Numerics.Optimization;
+using Microsoft.Extensions.Logging;
+
+namespace HyperIft.Grains;
+
+/// <summary>
+/// Owns one tuning run. A grain timer drives the outer loop — one hypergradient from the
+/// coordinator, one optimizer step, one persisted state — so the run goes on without its client.
+/// The timer interleaves, so status calls are answered while a step computes. When its silo dies,
+/// a <see cref="RunKeeper"/> on another silo pings it; the new activation reads the last persisted
+/// step and repeats the next one with the same inputs, hence the same result.
+/// </summary>
+public sealed class TunerGrain(
+    [PersistentState("run", HyperIftStorage.Name)] IPersistentState<TunerState> state,
+    ILocalSiloDetails silo,
+    ILogger<TunerGrain> log) : Grain, ITunerGrain
+{
+    private const int MaxConsecutiveFailures = 30;
+    private readonly VectorMailbox _mail = new();
+    private IGrainTimer? _timer;
+    private bool _busy;
+    private int _failures;
+
+    private TunerState S => state.State;
+    private string RunId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        if (S.Status == RunStatus.Running)
+        {
+            S.Recoveries++;
+            log.LogWarning("Run {Run} resumes at step {Step} after a new activation", RunId, S.Step);
+            StartTimer();
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<ProblemInfo> Prepare(RunSpec spec)
+    {
+        if (S.Status is not RunStatus.Created)
+            throw new ProblemInputException($"run '{RunId}' already exists ({S.Status}); choose another run id");
+        if (spec.Outer.Steps < 1) throw new ProblemInputException("steps must be at least 1");
+        OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate); // validates the name
+        var info = await Coordinator.Configure(spec.Problem);
+        (S.Spec, S.Info) = (spec, info);
+        return info;
+    }
+
+    public async Task Start(Vector initialLambda)
+    {
+        if (S.Spec is null || S.Info is null) throw new ProblemInputException($"run '{RunId}' is not prepared");
+        if (S.Status is not RunStatus.Created) throw new ProblemInputException($"run '{RunId}' has already started ({S.Status})");
+        var lambda = _mail.Open(initialLambda);
+        if (lambda.Length != S.Info.HyperCount)
+            throw new ProblemInputException($"λ has {lambda.Length} entries; {S.Info.Hyper} needs {S.Info.HyperCount}");
+        if (!Vec.AllFinite(lambda)) throw new ProblemInputException("λ has a NaN or infinite entry");
+        S.Lambda = lambda;
+        S.FirstMoment = new double[lambda.Length];
+        S.SecondMoment = new double[lambda.Length];
+        S.Status = RunStatus.Running;
+        await Persist();
+        await Registry.Add(RunId);
+        StartTimer();
+    }
+
+    public async Task Pause()
+    {
+        if (S.Status != RunStatus.Running) throw new ProblemInputException($"run '{RunId}' is {S.Status}, not running");
+        S.Status = RunStatus.Paused;
+        await Persist();
+    }
+
+    public async Task Resume()
+    {
+        if (S.Status != RunStatus.Paused) throw new ProblemInputException($"run '{RunId}' is {S.Status}, not paused");
+        S.Status = RunStatus.Running;
+        await Persist();
+        StartTimer();
+    }
+
+    public async Task Cancel()
+    {
+        if (S.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled) return;
+        S.Status = RunStatus.Cancelled;
+        await Persist();
+        await Registry.Finish(RunId);
+    }
+
+    public Task<RunSnapshot> Status(int historyFrom)
+    {
+        if (S.Spec is null) throw new ProblemInputException($"no run '{RunId}'");
+        var history = S.History.Skip(Math.Max(0, historyFrom)).ToList();
+        return Task.FromResult(new RunSnapshot(RunId, S.Status, S.Reason, S.Step, S.Spec.Outer.Steps, S.Info, history,
+            silo.SiloAddress.ToString(), S.Recoveries));
+    }
+
+    public Task<Vector> Lambda() =>
+        S.Spec is null ? throw new ProblemInputException($"no run '{RunId}'") : Task.FromResult(_mail.Post(S.Lambda));
+
+    public Task<HypergradientReply?> FinalEvaluation() =>
+        Task.FromResult(S.Final is null ? null : S.Final with { Hypergradient = _mail.Post(S.FinalHypergradient!) });
+
+    public Task Ping() => Task.CompletedTask;
+
+    public Task StageChunk(Guid id, int offset, int total, Vector chunk)
+    {
+        _mail.Stage(id, offset, total, chunk);
+        return Task.CompletedTask;
+    }
+
+    public Task<Vector> FetchChunk(Guid id, int offset, int count) => Task.FromResult(_mail.Fetch(id, offset, count));
+
+    public Task Release(Guid id)
+    {
+        _mail.Release(id);
+        return Task.CompletedTask;
+    }
+
+    private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(RunId);
+    private IRunRegistryGrain Registry => GrainFactory.GetGrain<IRunRegistryGrain>(0);
+
+    private void StartTimer() =>
+        _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(100))
+        {
+            Interleave = true, // status calls are served while a step computes
+            KeepAlive = true,
+        });
+
+    private async Task Tick(CancellationToken ct)
+    {
+        if (_busy) return;
+        if (S.Status != RunStatus.Running)
+        {
+            StopTimer();
+            return;
+        }
+        _busy = true;
+        try
+        {
+            if (S.Step < S.Spec!.Outer.Steps) await OuterStep();
+            else await Finish();
+            _failures = 0;
+        }
+        catch (Exception e) when (e is ProblemInputException or ComputationFailedException)
+        {
+            await Fail(e.Message);
+        }
+        catch (Exception e)
+        {
+            // A silo died or a message was lost: the persisted state is unchanged, so the next tick repeats the step.
+            _failures++;
+            log.LogWarning("Run {Run} step {Step} failed ({Error}); retrying ({Failures}/{Max})",
+                RunId, S.Step, e.Message, _failures, MaxConsecutiveFailures);
+            if (_failures >= MaxConsecutiveFailures) await Fail($"step {S.Step} failed {_failures} times: {e.Message}");
+            else await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, _failures)), ct);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task OuterStep()
+    {
+        var spec = S.Spec!;
+        var reply = await Hypergradient(SolverAt(S.Step), S.WarmTheta, S.WarmV);
+        var hypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
+        var theta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
+        var v = await VectorTransfer.Fetch(Coordinator, reply.V);
+        if (!Vec.AllFinite(hypergradient) || !double.IsFinite(reply.ValidationLoss))
+        {
+            await Fail($"the hypergradient at step {S.Step} is not finite; λ is kept at its last good value");
+            return;
+        }
+        var optimizer = OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate);
+        var (next, optimizerState) = optimizer.Step(S.Lambda, hypergradient,
+            new OptimizerState(S.OptimizerStep, S.FirstMoment, S.SecondMoment));
+        S.History.Add(new StepRecordMessage(S.Step, reply.ValidationLoss, reply.TrainLoss, Vec.Norm(hypergradient),
+            reply.SolverIterations, reply.InnerIterations, reply.InnerGradNorm, reply.Seconds,
+            S.Lambda.Min(), S.Lambda.Average(), S.Lambda.Max()));
+        S.Lambda = next;
+        (S.OptimizerStep, S.FirstMoment, S.SecondMoment) = (optimizerState.Step, optimizerState.FirstMoment, optimizerState.SecondMoment);
+        (S.WarmTheta, S.WarmV) = (theta, v);
+        S.Step++;
+        await Persist();
+    }
+
+    private async Task Finish()
+    {
+        var reply = await Hypergradient(S.Spec!.Solver, S.WarmTheta, S.WarmV);
+        S.FinalHypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
+        S.Final = reply with { Hypergradient = Vector.Empty, Theta = Vector.Empty, V = Vector.Empty };
+        S.Status = RunStatus.Completed;
+        await Persist();
+        await Registry.Finish(RunId);
+        log.LogInformation("Run {Run} completed: validation loss {Loss}", RunId, reply.ValidationLoss);
+    }
+
+    private async Task Fail(string reason)
+    {
+        log.LogError("Run {Run} failed at step {Step}: {Reason}", RunId, S.Step, reason);
+        (S.Status, S.Reason) = (RunStatus.Failed, reason);
+        await Persist();
+        await Registry.Finish(RunId);
+    }
+
+    /// <summary>One hypergradient from the coordinator, configuring it first if it lost its setup.</summary>
+    private async Task<HypergradientReply> Hypergradient(SolverSpec solver, double[]? warmTheta, double[]? warmV)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var coordinator = Coordinator;
+                var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, S.Lambda), solver,
+                    warmTheta is null ? null : await VectorTransfer.Send(coordinator, warmTheta),
+                    warmV is null ? null : await VectorTransfer.Send(coordinator, warmV));
+                return await coordinator.Hypergradient(request);
+            }
+            catch (CoordinatorNotConfiguredException) when (attempt < 2)
+            {
+                await Coordinator.Configure(S.Spec!.Problem);
+            }
+        }
+    }
+
+    private SolverSpec SolverAt(int step)
+    {
+        var solver = S.Spec!.Solver;
+        var schedule = Schedules.Create(S.Spec.Outer.ToleranceSchedule);
+        return solver with
+        {
+            InnerTolerance = schedule.At(step, solver.InnerTolerance),
+            SolverTolerance = schedule.At(step, solver.SolverTolerance),
+        };
+    }
+
+    private async Task Persist()
+    {
+        S.UpdatedUtc = DateTime.UtcNow;
+        await state.WriteStateAsync();
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+}

@@ -1,0 +1,52 @@
+using HyperIft.Grains;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace HyperIft.Grains.Tests;
+
+/// <summary>
+/// Three in-process silos sharing one file storage folder, so that persisted runs outlive a killed silo.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public string StorageFolder { get; } = Directory.CreateTempSubdirectory("hyperift-grains-").FullName;
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(3);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddHyperIft(new HyperIftSiloOptions
+            {
+                Storage = "file",
+                StoragePath = StorageFolder,
+                KeeperInterval = TimeSpan.FromSeconds(1),
+            });
+            // Declare a killed silo dead in seconds, not the production default.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+        });
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5)));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Directory.Delete(StorageFolder, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,61 @@
+using HyperIft.Abstractions;
+using HyperIft.Numerics.Optimization;
+
+namespace HyperIft.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public class DistributedHypergradientTests(ClusterFixture fixture)
+{
+    public static IEnumerable<object[]> Cases() =>
+        from model in new[] { "ridge", "logistic", "softmax" }
+        from shards in new[] { 1, 3, 8 }
+        select new object[] { model, shards };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Distributed_hypergradient_equals_the_in_process_one(string model, int shards)
+    {
+        string hyper = model == "logistic" ? "example-weights" : "l2-feature";
+        var spec = Problems.Spec(model, hyper, "synthetic:n=500,p=12,c=4,seed=7", shards);
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"hg-{model}-{shards}-{Guid.NewGuid():N}");
+        var info = await coordinator.Configure(spec);
+        Assert.Equal((500, 250, 12), (info.TrainRows, info.ValidationRows, info.Features));
+
+        var lambda = Problems.Lambda(info.HyperCount, hyper == "example-weights" ? 0.2 : -2.0);
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), Problems.TightCg, null, null));
+        var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+
+        var local = await Problems.TightCg.ToSettings().Build().Compute(Problems.Local(spec), lambda);
+        Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, $"{model}, {shards} shards");
+        Assert.Equal(local.ValidationLoss, reply.ValidationLoss, 1e-14);
+        Assert.Equal(local.Solve.Iterations, reply.SolverIterations);
+    }
+
+    [Fact]
+    public async Task Vectors_larger_than_one_message_travel_in_chunks()
+    {
+        // 140,000 example weights: λ, the row slices and the hypergradient all exceed one chunk.
+        var spec = Problems.Spec("ridge", "example-weights", "synthetic:n=140000,p=3,seed=2,m=2000", 1);
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"chunks-{Guid.NewGuid():N}");
+        var info = await coordinator.Configure(spec);
+        Assert.True(info.HyperCount > VectorTransfer.ChunkValues);
+        var lambda = Problems.Lambda(info.HyperCount, 0.1);
+        var sent = await VectorTransfer.Send(coordinator, lambda);
+        Assert.True(sent.IsStaged);
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(sent, Problems.TightCg, null, null));
+        Assert.True(reply.Hypergradient.IsStaged);
+        var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+        var local = await Problems.TightCg.ToSettings().Build().Compute(Problems.Local(spec), lambda);
+        Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, "chunked example weights");
+    }
+
+    [Fact]
+    public async Task Bad_input_on_a_silo_comes_back_as_one_clear_message()
+    {
+        var spec = Problems.Spec("ridge", "l2", "/nonexistent/train.csv", 2);
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"bad-{Guid.NewGuid():N}");
+        var error = await Assert.ThrowsAsync<ProblemInputException>(() => coordinator.Configure(spec));
+        Assert.Equal("/nonexistent/train.csv: file not found", error.Message);
+    }
+}

@@ -1,0 +1,46 @@
+using HyperIft.Abstractions;
+using HyperIft.Data;
+using HyperIft.Numerics;
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Optimization;
+
+namespace HyperIft.Grains.Tests;
+
+/// <summary>The same problem as the cluster sees it (a <see cref="ProblemSpec"/>) and in process (a <see cref="LocalObjective"/>).</summary>
+public static class Problems
+{
+    public static readonly SolverSpec TightCg = new SolverSettings(InnerTolerance: 1e-11, SolverTolerance: 1e-11).ToSpec();
+
+    public static ProblemSpec Spec(string model, string hyper, string source, int shards, double exampleL2 = 1e-2) => new(
+        model, hyper,
+        new DataSetSpec(source, false, model, null, null),
+        new DataSetSpec(source, true, model, null, null),
+        Classes: null, Intercept: true, Standardize: false, ExampleWeightL2: exampleL2, Shards: shards);
+
+    public static LocalObjective Local(ProblemSpec spec)
+    {
+        var train = spec.Train.ToDataSpec().Load();
+        var validation = spec.Validation.ToDataSpec().Load();
+        int classes = spec.Model == "softmax" ? (int)train.Y.Max() + 1 : 1;
+        var model = ModelFactory.Create(spec.Model, train.Features, classes, spec.Intercept);
+        var hyper = HyperparameterFactory.Create(spec.Hyper, model.Layout, train.Rows, spec.ExampleWeightL2);
+        var problem = new BilevelProblem(model, hyper, new DataBlock(train.X, train.Y, train.Features),
+            new DataBlock(validation.X, validation.Y, validation.Features));
+        return new LocalObjective(problem, spec.Shards);
+    }
+
+    public static double[] Lambda(int count, double center)
+    {
+        var lambda = new double[count];
+        for (int i = 0; i < count; i++) lambda[i] = center + 0.3 * Math.Sin(1.3 * i);
+        return lambda;
+    }
+
+    public static void AssertRelative(double[] actual, double[] expected, double tolerance, string what)
+    {
+        double error = Vec.RelativeError(actual, expected);
+        Assert.True(error <= tolerance, $"{what}: relative error {error:E3} > {tolerance:E1}");
+    }
+}

@@ -1,0 +1,130 @@
+using HyperIft.Abstractions;
+using Xunit.Abstractions;
+using HyperIft.Numerics.Optimization;
+
+namespace HyperIft.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
+{
+    private static RunSpec Run(ProblemSpec problem, int steps) =>
+        new(problem, Problems.TightCg, new OuterSpec(steps, "adam", 0.2, "constant"));
+
+    /// <summary>The local outer loop: the reference every cluster run must reproduce.</summary>
+    private static async Task<(List<double> Losses, double[] Lambda)> LocalRun(ProblemSpec problem, int steps, double[] lambda0)
+    {
+        var loop = new OuterLoop(Problems.TightCg.ToSettings(), new Adam(0.2), ToleranceSchedule.Constant);
+        var objective = Problems.Local(problem);
+        var state = TuningState.Start(lambda0);
+        var losses = new List<double>();
+        for (int k = 0; k < steps; k++)
+        {
+            (state, var record, _) = await loop.Step(objective, state);
+            losses.Add(record.ValidationLoss);
+        }
+        return (losses, state.Lambda);
+    }
+
+    private async Task<(RunSnapshot Snapshot, double[] Lambda)> ClusterRun(string runId, ProblemSpec problem, int steps,
+        double[] lambda0, Func<RunSnapshot, Task>? during = null)
+    {
+        await RunClient.Start(fixture.Client, runId, Run(problem, steps), _ => lambda0);
+        var tuner = fixture.Client.GetGrain<ITunerGrain>(runId);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+        RunSnapshot snapshot;
+        while (true)
+        {
+            snapshot = await RetryWhileClusterHeals(() => tuner.Status(0));
+            if (during is not null) await during(snapshot);
+            if (RunClient.IsFinished(snapshot.Status)) break;
+            Assert.True(DateTime.UtcNow < deadline, $"run {runId} stuck at step {snapshot.Step} ({snapshot.Status})");
+            await Task.Delay(100);
+        }
+        Assert.True(snapshot.Status == RunStatus.Completed, $"{snapshot.Status}: {snapshot.Reason}");
+        return (snapshot, await RetryWhileClusterHeals(() => RunClient.Lambda(fixture.Client, runId)));
+    }
+
+    [Fact]
+    public async Task Ten_outer_steps_through_the_grains_follow_the_local_trajectory()
+    {
+        var problem = Problems.Spec("logistic", "l2-feature", "synthetic:n=600,p=10,seed=11", 3);
+        var lambda0 = Problems.Lambda(10, -1.0);
+        var (losses, lambda) = await LocalRun(problem, 10, lambda0);
+        var (snapshot, clusterLambda) = await ClusterRun($"trajectory-{Guid.NewGuid():N}", problem, 10, lambda0);
+
+        Problems.AssertRelative(clusterLambda, lambda, 1e-10, "final λ");
+        Assert.Equal(10, snapshot.History.Count);
+        for (int k = 0; k < 10; k++) Assert.Equal(losses[k], snapshot.History[k].ValidationLoss, 1e-12);
+        var final = await RunClient.FinalEvaluation(fixture.Client, snapshot.RunId);
+        Assert.NotNull(final);
+        Assert.Equal(10, final.Value.Hypergradient.Length);
+    }
+
+    [Fact]
+    public async Task Four_concurrent_runs_each_give_what_they_give_alone()
+    {
+        var problems = new[]
+        {
+            Problems.Spec("ridge", "l2-feature", "synthetic:n=400,p=8,seed=1", 2),
+            Problems.Spec("logistic", "l2", "synthetic:n=400,p=8,seed=2", 3),
+            Problems.Spec("softmax", "l2-feature", "synthetic:n=400,p=8,c=3,seed=3", 4),
+            Problems.Spec("logistic", "example-weights", "synthetic:n=300,p=6,seed=4", 2),
+        };
+        var starts = problems.Select((p, i) => p.Hyper switch
+        {
+            "l2" => Problems.Lambda(1, -1.0),
+            "example-weights" => Problems.Lambda(300, 0.0),
+            _ => Problems.Lambda(8, -1.5 + 0.1 * i),
+        }).ToArray();
+
+        var alone = await Task.WhenAll(problems.Select((p, i) => LocalRun(p, 6, starts[i])));
+        var together = await Task.WhenAll(problems.Select((p, i) => ClusterRun($"concurrent-{i}-{Guid.NewGuid():N}", p, 6, starts[i])));
+        for (int i = 0; i < problems.Length; i++)
+            Problems.AssertRelative(together[i].Lambda, alone[i].Lambda, 1e-10, $"run {i}");
+    }
+
+    [Fact]
+    public async Task A_run_whose_silo_is_killed_completes_with_the_undisturbed_result()
+    {
+        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=6000,p=40,c=5,seed=5", 6);
+        var lambda0 = Problems.Lambda(40, -2.0);
+        const int steps = 14;
+        var (_, expected) = await LocalRun(problem, steps, lambda0);
+
+        bool killed = false, tunerKilled = false;
+        var (snapshot, lambda) = await ClusterRun($"kill-{Guid.NewGuid():N}", problem, steps, lambda0, async s =>
+        {
+            if (killed || s.Step < 3) return;
+            killed = true;
+            // Kill the tuner's silo unless it is the primary (which hosts the test's membership view);
+            // then kill another, which holds shards of the run.
+            var victim = fixture.Cluster.Silos.FirstOrDefault(h => h.SiloAddress.ToString() == s.Silo && h != fixture.Cluster.Silos[0])
+                         ?? fixture.Cluster.Silos.First(h => h != fixture.Cluster.Silos[0]);
+            tunerKilled = victim.SiloAddress.ToString() == s.Silo;
+            output.WriteLine($"step {s.Step}: killing {victim.SiloAddress} (tuner on {s.Silo})");
+            await fixture.Cluster.KillSiloAsync(victim);
+            await fixture.Cluster.StartAdditionalSiloAsync();
+        });
+
+        Assert.True(killed, "the run ended before a silo could be killed");
+        output.WriteLine($"completed on {snapshot.Silo} after {snapshot.Recoveries} tuner recoveries");
+        if (tunerKilled) Assert.True(snapshot.Recoveries >= 1, "the tuner's silo died, so the run must have resumed elsewhere");
+        Problems.AssertRelative(lambda, expected, 1e-9, "final λ after a silo died");
+        Assert.Equal(steps, snapshot.History.Count);
+    }
+
+    private static async Task<T> RetryWhileClusterHeals<T>(Func<Task<T>> call)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is not ProblemInputException && attempt < 60)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+}
