@@ -14,18 +14,37 @@ public static class RunClient
 
     public static bool IsFinished(RunStatus status) => status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 
-    /// <summary>Polls until the run finishes, reporting each new step; returns the final snapshot.</summary>
+    /// <summary>
+    /// Polls until the run finishes, reporting each snapshot that brings new steps or a new silo;
+    /// returns the final snapshot. A silo dying under the run is ridden out: the run resumes
+    /// elsewhere, and polling goes on for up to <paramref name="patience"/> of failed calls.
+    /// </summary>
     public static async Task<RunSnapshot> Follow(IGrainFactory grains, string runId, Action<RunSnapshot>? onProgress = null,
-        TimeSpan? pollInterval = null, CancellationToken ct = default)
+        TimeSpan? pollInterval = null, TimeSpan? patience = null, CancellationToken ct = default)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
         var history = new List<StepRecordMessage>();
+        string? silo = null;
+        DateTime? failingSince = null;
         while (true)
         {
-            var snapshot = await tuner.Status(history.Count);
+            RunSnapshot snapshot;
+            try
+            {
+                snapshot = await tuner.Status(history.Count);
+                failingSince = null;
+            }
+            catch (Exception e) when (e is not ProblemInputException && !ct.IsCancellationRequested)
+            {
+                failingSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - failingSince > (patience ?? TimeSpan.FromMinutes(3))) throw;
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                continue;
+            }
             history.AddRange(snapshot.History);
             var full = snapshot with { History = history.ToList() };
-            if (snapshot.History.Count > 0 || IsFinished(snapshot.Status)) onProgress?.Invoke(full);
+            if (snapshot.History.Count > 0 || snapshot.Silo != silo || IsFinished(snapshot.Status)) onProgress?.Invoke(full);
+            silo = snapshot.Silo;
             if (IsFinished(snapshot.Status)) return full;
             await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(250), ct);
         }

@@ -1,3 +1,4 @@
+using HyperIft.Abstractions;
 using HyperIft.Cli.Commands;
 using HyperIft.Data;
 using HyperIft.Numerics.Solvers;
@@ -6,7 +7,7 @@ namespace HyperIft.Cli;
 
 /// <summary>
 /// Dispatches a command line and maps failures to exit codes: 0 done, 1 the computation failed,
-/// 2 bad input or usage (one message, no stack trace), 130 interrupted.
+/// 2 bad input or usage (one message, no stack trace), 3 the cluster cannot be reached, 130 interrupted.
 /// </summary>
 public static class Cli
 {
@@ -44,15 +45,20 @@ public static class Cli
                 throw new UsageException($"unexpected argument '{parsed.Positionals[0]}' for '{command.Name}'");
             return await command.Run(parsed, stdout, stderr, ct);
         }
-        catch (Exception e) when (e is UsageException or DataFormatException)
+        catch (Exception e) when (e is UsageException or DataFormatException or ProblemInputException)
         {
             stderr.WriteLine($"hyperift {command.Name}: {e.Message}");
             return 2;
         }
-        catch (SolverException e)
+        catch (Exception e) when (e is SolverException or ComputationFailedException)
         {
             stderr.WriteLine($"hyperift {command.Name}: the computation failed: {e.Message}");
             return 1;
+        }
+        catch (ClusterUnavailableException e)
+        {
+            stderr.WriteLine($"hyperift {command.Name}: {e.Message}");
+            return 3;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -30,6 +30,7 @@ public static class CommonOptions
         new("neumann-alpha", "Neumann step α (default: 1/(1.1·λmax) by power iteration)", "ALPHA"),
         new("shards", "number of training-data shards", "K", "1"),
         new("json", "print one JSON object on stdout (logs go to stderr)"),
+        new("cluster", $"a running cluster: localhost[:GATEWAY,...] or a Redis connection string (default: ${ClusterConnection.EnvironmentVariable}, else an embedded silo)", "VALUE"),
     ];
 
     public static Numerics.Optimization.SolverSettings SolverSettings(ParsedArgs args)

@@ -1,33 +1,33 @@
 using System.Globalization;
 using System.Text.Json;
+using HyperIft.Abstractions;
 using HyperIft.Numerics;
-using HyperIft.Numerics.Optimization;
 
 namespace HyperIft.Cli;
 
 /// <summary>The machine-readable result of SPEC §5, written field by field in the order the SPEC lists.</summary>
 public static class HypergradientReport
 {
-    public static void WriteFields(Utf8JsonWriter json, LoadedProblem loaded, HypergradientResult result, int shards, double seconds)
+    public static void WriteFields(Utf8JsonWriter json, ProblemInfo info, HypergradientReply reply, double[] hypergradient, double seconds)
     {
-        json.WriteString("model", loaded.ModelName);
-        json.WriteString("hyper", loaded.HyperName);
-        json.WriteNumber("n", loaded.Train.Rows);
-        json.WriteNumber("m", loaded.Validation.Rows);
-        json.WriteNumber("p", loaded.Train.Features);
-        json.WriteNumber("lambdaCount", loaded.Problem.HyperCount);
-        json.WriteNumber("validationLoss", result.ValidationLoss);
-        json.WriteNumber("trainLoss", result.TrainLoss);
-        json.WriteNumber("innerGradNorm", result.Inner.GradientNorm);
+        json.WriteString("model", info.Model);
+        json.WriteString("hyper", info.Hyper);
+        json.WriteNumber("n", info.TrainRows);
+        json.WriteNumber("m", info.ValidationRows);
+        json.WriteNumber("p", info.Features);
+        json.WriteNumber("lambdaCount", info.HyperCount);
+        json.WriteNumber("validationLoss", reply.ValidationLoss);
+        json.WriteNumber("trainLoss", reply.TrainLoss);
+        json.WriteNumber("innerGradNorm", reply.InnerGradNorm);
         json.WriteStartArray("hypergradient");
-        foreach (var g in result.Hypergradient) json.WriteNumberValue(g);
+        foreach (var g in hypergradient) json.WriteNumberValue(g);
         json.WriteEndArray();
         json.WriteStartObject("solver");
-        json.WriteString("name", result.Solve.Solver);
-        json.WriteNumber("iterations", result.Solve.Iterations);
-        json.WriteNumber("residual", result.Solve.Residual);
+        json.WriteString("name", reply.SolverName);
+        json.WriteNumber("iterations", reply.SolverIterations);
+        json.WriteNumber("residual", reply.SolverResidual);
         json.WriteEndObject();
-        json.WriteNumber("shards", shards);
+        json.WriteNumber("shards", info.Shards);
         json.WriteNumber("seconds", Math.Round(seconds, 6));
     }
 
@@ -44,29 +44,32 @@ public static class HypergradientReport
     }
 
     /// <summary>Warnings a user must see: an answer computed from an unconverged solve.</summary>
-    public static IEnumerable<string> Warnings(HypergradientResult result)
+    public static IEnumerable<string> Warnings(HypergradientReply reply)
     {
-        if (!result.Inner.Converged)
+        if (!reply.InnerConverged)
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"warning: the inner solve stopped at ‖∇θ f‖ = {result.Inner.GradientNorm:E2} after {result.Inner.Iterations} Newton iterations, above its tolerance");
-        if (!result.Solve.Converged)
+                $"warning: the inner solve stopped at ‖∇θ f‖ = {reply.InnerGradNorm:E2} after {reply.InnerIterations} Newton iterations, above its tolerance");
+        if (!reply.SolverConverged)
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"warning: {result.Solve.Solver} stopped at relative residual {result.Solve.Residual:E2} after {result.Solve.Iterations} iterations, above its tolerance");
+                $"warning: {reply.SolverName} stopped at relative residual {reply.SolverResidual:E2} after {reply.SolverIterations} iterations, above its tolerance");
     }
 
-    public static void WriteHuman(TextWriter output, LoadedProblem loaded, HypergradientResult result, int shards, double seconds)
+    public static void WriteHuman(TextWriter output, ProblemInfo info, HypergradientReply reply, double[] g, double seconds)
     {
-        var g = result.Hypergradient;
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"{loaded.ModelName} / {loaded.HyperName}: n = {loaded.Train.Rows}, m = {loaded.Validation.Rows}, p = {loaded.Train.Features}, |λ| = {g.Length}, shards = {shards}"));
-        output.WriteLine(string.Create(inv, $"validation loss  {result.ValidationLoss:R}"));
-        output.WriteLine(string.Create(inv, $"training loss    {result.TrainLoss:R}"));
-        output.WriteLine(string.Create(inv, $"inner ‖∇θ f‖     {result.Inner.GradientNorm:E3} ({result.Inner.Iterations} Newton iterations)"));
-        output.WriteLine(string.Create(inv, $"solver           {result.Solve.Solver}: {result.Solve.Iterations} iterations, residual {result.Solve.Residual:E3}"));
+        output.WriteLine(string.Create(inv, $"{info.Model} / {info.Hyper}: n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {g.Length}, shards = {info.Shards}"));
+        output.WriteLine(string.Create(inv, $"validation loss  {reply.ValidationLoss:R}"));
+        output.WriteLine(string.Create(inv, $"training loss    {reply.TrainLoss:R}"));
+        output.WriteLine(string.Create(inv, $"inner ‖∇θ f‖     {reply.InnerGradNorm:E3} ({reply.InnerIterations} Newton iterations)"));
+        output.WriteLine(string.Create(inv, $"solver           {reply.SolverName}: {reply.SolverIterations} iterations, residual {reply.SolverResidual:E3}"));
         output.WriteLine(string.Create(inv, $"‖dg/dλ‖          {Vec.Norm(g):E6}"));
         int shown = Math.Min(g.Length, 10);
         output.WriteLine("dg/dλ            [" + string.Join(", ", g.Take(shown).Select(x => x.ToString("G10", inv)))
                          + (g.Length > shown ? $", … {g.Length - shown} more]" : "]"));
         output.WriteLine(string.Create(inv, $"seconds          {seconds:F3}"));
     }
+
+    public static string Summary(double[] x) =>
+        x.Length == 0 ? "[]" : string.Create(CultureInfo.InvariantCulture,
+            $"min {x.Min():G4}, mean {x.Average():G4}, max {x.Max():G4}, ‖·‖ {Vec.Norm(x):G4}");
 }

@@ -47,8 +47,6 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
         // First pass: what the rows hold (label range, moments), before the model is settled.
         var summaries = await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], spec.Standardize)));
         int classes = spec.Model == "softmax" ? Classes(spec, summaries) : 1;
-        if (spec.Model == "logistic" && summaries.Any(s => s.HasZeroLabel) && summaries.Any(s => s.HasMinusOneLabel))
-            throw new ProblemInputException($"{spec.Train.Source}: labels mix 0 and -1: use {{0,1}} or {{-1,+1}}");
         var (mean, scale) = spec.Standardize ? Scaling(summaries) : (null, null);
 
         // Second pass: every shard builds the model and checks its labels against it.
@@ -57,6 +55,9 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
         valDescriptors = valDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
         await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], false))
             .Concat(validation.Select((s, i) => s.Open(valDescriptors[i], false))));
+        // Each shard checked its own rows (with file and line); a mix across shards shows only here.
+        if (spec.Model == "logistic" && summaries.Any(s => s.HasZeroLabel) && summaries.Any(s => s.HasMinusOneLabel))
+            throw new ProblemInputException($"{spec.Train.Source}: labels mix 0 and -1: use {{0,1}} or {{-1,+1}}");
 
         var numericModel = ModelFactory.Create(spec.Model, p, classes, spec.Intercept);
         Hyperparameter hyper;

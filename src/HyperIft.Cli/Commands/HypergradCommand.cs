@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using HyperIft.Numerics.Objectives;
+using HyperIft.Abstractions;
 
 namespace HyperIft.Cli.Commands;
 
-/// <summary><c>hyperift hypergrad</c>: one hypergradient at a given λ (SPEC §5).</summary>
+/// <summary><c>hyperift hypergrad</c>: one hypergradient at a given λ (SPEC §5), computed by the grains.</summary>
 public static class HypergradCommand
 {
     public const string Summary = "compute one hypergradient dg/dλ at a given λ";
@@ -15,20 +15,26 @@ public static class HypergradCommand
 
     public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var loaded = ProblemLoader.Load(args, stderr);
-        var settings = CommonOptions.SolverSettings(args);
-        int shards = args.Int("shards", 1, min: 1);
-        var objective = new LocalObjective(loaded.Problem, shards);
+        var spec = ProblemOptions.Spec(args);
+        var solver = CommonOptions.SolverSettings(args);
+        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
+        var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
+
+        var info = await coordinator.Configure(spec);
+        stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
+        var lambda = ProblemOptions.Lambda(args, info);
 
         var clock = Stopwatch.StartNew();
-        var result = await settings.Build().Compute(objective, loaded.Lambda, ct: ct);
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), Grains.Conversions.ToSpec(solver), null, null));
+        var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         double seconds = clock.Elapsed.TotalSeconds;
 
-        foreach (var warning in HypergradientReport.Warnings(result)) stderr.WriteLine(warning);
+        foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
         if (args.Flag("json"))
-            stdout.WriteLine(HypergradientReport.Json(json => HypergradientReport.WriteFields(json, loaded, result, shards, seconds)));
+            stdout.WriteLine(HypergradientReport.Json(json => HypergradientReport.WriteFields(json, info, reply, hypergradient, seconds)));
         else
-            HypergradientReport.WriteHuman(stdout, loaded, result, shards, seconds);
+            HypergradientReport.WriteHuman(stdout, info, reply, hypergradient, seconds);
         return 0;
     }
 }

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+using HyperIft.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace HyperIft.Cli;
+
+/// <summary>A cluster that cannot be reached: exit code 3.</summary>
+public sealed class ClusterUnavailableException(string message) : Exception(message);
+
+/// <summary>
+/// Where the console's grain calls go: a running cluster named by --cluster (or HYPERIFT_CLUSTER),
+/// or, when none is named, one silo started inside this process with memory storage.
+/// </summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    public const string EnvironmentVariable = "HYPERIFT_CLUSTER";
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(10);
+
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host, string description)
+    {
+        _host = host;
+        Description = description;
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public IGrainFactory Grains { get; }
+    public string Description { get; }
+    public bool IsEmbedded => Description == "embedded";
+
+    public static string? Named(string? option) =>
+        option ?? (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } v ? v : null);
+
+    public static async Task<ClusterConnection> Open(string? cluster, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        ConfigureLogging(builder.Logging);
+        string clusterId = Environment.GetEnvironmentVariable("HYPERIFT_CLUSTER_ID") ?? "hyperift";
+        string serviceId = Environment.GetEnvironmentVariable("HYPERIFT_SERVICE_ID") ?? "hyperift";
+
+        if (cluster is null)
+        {
+            builder.UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: serviceId, clusterId: $"{clusterId}-embedded");
+                silo.AddHyperIft(new HyperIftSiloOptions { Storage = "memory" });
+            });
+        }
+        else
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout);
+                if (cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase))
+                    client.UseStaticClustering(LocalhostGateways(cluster));
+                else
+                    client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster));
+                var started = DateTime.UtcNow;
+                client.UseConnectionRetryFilter(async (_, token) =>
+                {
+                    if (DateTime.UtcNow - started > ConnectTimeout - TimeSpan.FromSeconds(3)) return false;
+                    await Task.Delay(TimeSpan.FromSeconds(1), token);
+                    return true;
+                });
+            });
+        }
+
+        var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            await host.StartAsync(timeout.Token);
+        }
+        catch (Exception e) when (cluster is not null && e is not OperationCanceledException || timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new ClusterUnavailableException($"cannot reach the cluster '{cluster}' ({e.GetBaseException().Message})");
+        }
+        return new ClusterConnection(host, cluster ?? "embedded");
+    }
+
+    /// <summary>
+    /// Logs go to stderr (stdout is for results). The console speaks for itself, so Orleans' own
+    /// logs (connection retries with stack traces, start-up notes) show only when HYPERIFT_LOG_LEVEL asks.
+    /// </summary>
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o => o.SingleLine = true);
+        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL"), true, out var l) ? l : LogLevel.None;
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddFilter("Orleans", level);
+        logging.AddFilter("Microsoft", level);
+    }
+
+    /// <summary>"localhost" (gateway 30000) or "localhost:30000,30001".</summary>
+    private static IPEndPoint[] LocalhostGateways(string cluster)
+    {
+        int colon = cluster.IndexOf(':');
+        if (colon < 0) return [new IPEndPoint(IPAddress.Loopback, 30000)];
+        return cluster[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => int.TryParse(p, out int port) && port is > 0 and < 65536
+                ? new IPEndPoint(IPAddress.Loopback, port)
+                : throw new UsageException($"--cluster '{cluster}': '{p}' is not a port"))
+            .ToArray();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _host.StopAsync(stop.Token);
+        }
+        catch (Exception)
+        {
+            // Shutting down after the work is done: nothing is lost if a silo stops abruptly.
+        }
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+namespace HyperIft.Silo;
+
+/// <summary>A silo's settings, read from configuration (appsettings.json, HyperIft__* variables, flags).</summary>
+public sealed record SiloSettings(
+    string ClusterId, string ServiceId, string Clustering, string Storage, string? StoragePath, string? Redis,
+    int SiloPort, int GatewayPort, int? PrimarySiloPort, string AdvertisedAddress, string HttpHost, int HttpPort)
+{
+    public static readonly Dictionary<string, string> SwitchMappings = new()
+    {
+        ["--cluster-id"] = "Orleans:ClusterId",
+        ["--service-id"] = "Orleans:ServiceId",
+        ["--clustering"] = "HyperIft:Clustering",
+        ["--storage"] = "HyperIft:Storage",
+        ["--storage-path"] = "HyperIft:StoragePath",
+        ["--redis"] = "ConnectionStrings:redis",
+        ["--silo-port"] = "HyperIft:SiloPort",
+        ["--gateway-port"] = "HyperIft:GatewayPort",
+        ["--primary-port"] = "HyperIft:PrimarySiloPort",
+        ["--advertise"] = "HyperIft:AdvertisedAddress",
+        ["--http-host"] = "HyperIft:HttpHost",
+        ["--http-port"] = "HyperIft:HttpPort",
+    };
+
+    public static SiloSettings From(IConfiguration c) => new(
+        c["Orleans:ClusterId"] ?? "hyperift",
+        c["Orleans:ServiceId"] ?? "hyperift",
+        c["HyperIft:Clustering"] ?? "localhost",
+        c["HyperIft:Storage"] ?? "memory",
+        c["HyperIft:StoragePath"],
+        c.GetConnectionString("redis"),
+        c.GetValue("HyperIft:SiloPort", 11111),
+        c.GetValue("HyperIft:GatewayPort", 30000),
+        c.GetValue<int?>("HyperIft:PrimarySiloPort"),
+        c["HyperIft:AdvertisedAddress"] ?? "127.0.0.1",
+        c["HyperIft:HttpHost"] ?? "127.0.0.1",
+        c.GetValue("HyperIft:HttpPort", 8080));
+
+    public string RequireRedis() =>
+        Redis ?? throw new InvalidOperationException("redis clustering needs ConnectionStrings:redis (flag --redis HOST:PORT)");
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Multi-process check of the distributed engine, on loopback only:
+#   redis-server, two HyperIft.Silo processes (Redis clustering and storage), the hyperift client.
+#   1. `hypergrad --cluster` equals the embedded result;
+#   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ.
+# Every process started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+config=${CONFIGURATION:-Release}
+work=$(mktemp -d /tmp/hyperift-mp.XXXXXX)
+redis_port=${REDIS_PORT:-6391}
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "multiprocess: FAILED: $*" >&2; for f in "$work"/*.log; do echo "--- $f"; tail -20 "$f"; done >&2; exit 1; }
+
+for project in src/HyperIft.Silo src/HyperIft.Cli; do dotnet build "$project" -c "$config" -v quiet -nologo >/dev/null; done
+silo_bin=src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
+hyperift=src/HyperIft.Cli/bin/$config/net10.0/hyperift
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --logfile "$work/redis.log"
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+cluster="127.0.0.1:$redis_port"
+
+start_silo() { # index
+  local i=$1
+  "$silo_bin" --clustering redis --storage redis --redis "$cluster" --cluster-id mp-test \
+    --silo-port $((21111 + i)) --gateway-port $((31000 + i)) --http-port $((18080 + i)) > "$work/silo$i.log" 2>&1 &
+  pids+=($!)
+  eval "silo${i}_pid=$!"
+}
+start_silo 0
+start_silo 1
+for i in 0 1; do
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$((18080 + i))/health" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$((18080 + i))/health" | grep -q '"healthy"' || fail "silo $i is not healthy"
+done
+echo "multiprocess: redis and two silos up"
+export HYPERIFT_CLUSTER_ID=mp-test
+
+# 1. One hypergradient on the cluster equals the embedded one.
+problem=(--model logistic --hyper l2-feature --train synthetic:n=4000,p=25,seed=9 --lambda -2.5 --shards 4 --tol 1e-11)
+"$hyperift" hypergrad "${problem[@]}" --json --cluster "$cluster" > "$work/cluster.json" 2> "$work/hg-cluster.log" || fail "hypergrad on the cluster"
+"$hyperift" hypergrad "${problem[@]}" --json > "$work/embedded.json" 2> "$work/hg-embedded.log" || fail "hypergrad embedded"
+/usr/bin/python3 - "$work/cluster.json" "$work/embedded.json" <<'PY' || fail "cluster and embedded hypergradients differ"
+import json, sys, math
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+ga, gb = a["hypergradient"], b["hypergradient"]
+err = math.sqrt(sum((x - y) ** 2 for x, y in zip(ga, gb))) / math.sqrt(sum(y * y for y in gb))
+print(f"multiprocess: hypergrad cluster vs embedded: relative difference {err:.2e}, "
+      f"validation loss {a['validationLoss']!r} vs {b['validationLoss']!r}")
+sys.exit(0 if err <= 1e-12 and abs(a["validationLoss"] - b["validationLoss"]) <= 1e-14 else 1)
+PY
+
+# 2. tune: undisturbed, then again with the tuner's silo killed mid-run.
+run=(--model softmax --hyper l2-feature --train synthetic:n=20000,p=60,c=5,seed=3 --lambda -3 --shards 4
+     --steps 14 --outer-lr 0.2 --cluster "$cluster")
+"$hyperift" tune "${run[@]}" --run-id undisturbed --output "$work/undisturbed" > /dev/null 2> "$work/tune-undisturbed.log" \
+  || fail "undisturbed tune"
+
+"$hyperift" tune "${run[@]}" --run-id disturbed --output "$work/disturbed" > /dev/null 2> "$work/tune-disturbed.log" &
+tune_pid=$!
+pids+=($tune_pid)
+killed=""
+for _ in $(seq 600); do
+  if grep -q "^step    3/" "$work/tune-disturbed.log" 2>/dev/null; then
+    port=$(grep -o "on silo S127.0.0.1:[0-9]*" "$work/tune-disturbed.log" | head -1 | sed 's/.*://')
+    victim=$(( port - 21111 ))
+    pid_var="silo${victim}_pid"
+    kill -9 "${!pid_var}"
+    killed="silo $victim (port $port)"
+    echo "multiprocess: killed the tuner's $killed with SIGKILL after step 3"
+    break
+  fi
+  kill -0 "$tune_pid" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$killed" ] || fail "the run ended before a silo could be killed"
+wait "$tune_pid" || fail "tune did not complete after the silo was killed"
+grep "moved to silo" "$work/tune-disturbed.log" || true
+
+/usr/bin/python3 - "$work/undisturbed/lambda.txt" "$work/disturbed/lambda.txt" <<'PY' || fail "final λ differs from the undisturbed run"
+import sys, math
+a, b = ([float(l) for l in open(p) if l.strip()] for p in sys.argv[1:3])
+assert len(a) == len(b) == 60, (len(a), len(b))
+err = math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a))
+print(f"multiprocess: final λ after SIGKILL vs undisturbed: relative difference {err:.2e}")
+sys.exit(0 if err <= 1e-9 else 1)
+PY
+echo "multiprocess: 2 passed, 0 failed"
