@@ -39,4 +39,5 @@ public sealed record HypergradientReply(
     [property: Id(9)] bool SolverConverged,
     [property: Id(10)] Vector Theta,
     [property: Id(11)] Vector V,
-    [property: Id(12)] double Seconds);
+    [property: Id(12)] double Seconds,
+    [property: Id(13)] int HessianProducts);

@@ -18,6 +18,7 @@ public static class Cli
     [
         new("hypergrad", HypergradCommand.Summary, HypergradCommand.Example, HypergradCommand.Options, HypergradCommand.Run),
         new("tune", TuneCommand.Summary, TuneCommand.Example, TuneCommand.Options, TuneCommand.Run),
+        new("bench", BenchCommand.Summary, BenchCommand.Example, BenchCommand.Options, BenchCommand.Run),
     ];
 
     public static async Task<int> Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)

@@ -106,7 +106,7 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
         return new HypergradientReply(_mail.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
             result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Converged,
-            _mail.Post(result.Theta), _mail.Post(result.V), clock.Elapsed.TotalSeconds);
+            _mail.Post(result.Theta), _mail.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts);
     }
 
     public Task StageChunk(Guid id, int offset, int total, Vector chunk)

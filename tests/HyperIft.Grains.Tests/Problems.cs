@@ -1,8 +1,5 @@
 using HyperIft.Abstractions;
-using HyperIft.Data;
 using HyperIft.Numerics;
-using HyperIft.Numerics.Hyperparameters;
-using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
 using HyperIft.Numerics.Optimization;
 
@@ -19,17 +16,7 @@ public static class Problems
         new DataSetSpec(source, true, model, null, null),
         Classes: null, Intercept: true, Standardize: false, ExampleWeightL2: exampleL2, Shards: shards);
 
-    public static LocalObjective Local(ProblemSpec spec)
-    {
-        var train = spec.Train.ToDataSpec().Load();
-        var validation = spec.Validation.ToDataSpec().Load();
-        int classes = spec.Model == "softmax" ? (int)train.Y.Max() + 1 : 1;
-        var model = ModelFactory.Create(spec.Model, train.Features, classes, spec.Intercept);
-        var hyper = HyperparameterFactory.Create(spec.Hyper, model.Layout, train.Rows, spec.ExampleWeightL2);
-        var problem = new BilevelProblem(model, hyper, new DataBlock(train.X, train.Y, train.Features),
-            new DataBlock(validation.X, validation.Y, validation.Features));
-        return new LocalObjective(problem, spec.Shards);
-    }
+    public static LocalObjective Local(ProblemSpec spec) => LocalProblem.Objective(spec);
 
     public static double[] Lambda(int count, double center)
     {

@@ -6,13 +6,15 @@ namespace HyperIft.Numerics.Optimization;
 /// <summary>Warm starts carried from one outer step to the next: a cache, never required.</summary>
 public sealed record WarmStart(double[]? Theta, double[]? V);
 
+/// <summary>A hypergradient and how it was found; <see cref="HessianProducts"/> counts every HVP (inner solve and linear solve).</summary>
 public sealed record HypergradientResult(
     double[] Hypergradient,
     double ValidationLoss,
     double TrainLoss,
     InnerResult Inner,
     SolveResult Solve,
-    double[] V)
+    double[] V,
+    int HessianProducts)
 {
     public double[] Theta => Inner.Theta;
     public WarmStart NextWarmStart => new(Inner.Theta, V);
@@ -32,9 +34,11 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
     {
         var innerResult = await Inner.Minimize(objective, lambda, warm?.Theta, ct);
         var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
-        var solve = await Solver.Solve(new HessianOperator(objective), validationGrad, warm?.V, ct);
+        var hessian = new HessianOperator(objective);
+        var solve = await Solver.Solve(hessian, validationGrad, warm?.V, ct);
         var hypergradient = await objective.CrossTerm(solve.Solution, ct);
         Vec.Scale(-1.0, hypergradient);
-        return new HypergradientResult(hypergradient, validationLoss, innerResult.Loss, innerResult, solve, solve.Solution);
+        return new HypergradientResult(hypergradient, validationLoss, innerResult.Loss, innerResult, solve, solve.Solution,
+            innerResult.HessianProducts + hessian.Products);
     }
 }
