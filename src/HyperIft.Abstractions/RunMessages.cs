@@ -17,7 +17,10 @@ public sealed record RunSpec(
 
 public enum RunStatus { Created, Running, Paused, Completed, Failed, Cancelled }
 
-/// <summary>One outer step of a run's history (values at the λ before the update).</summary>
+/// <summary>
+/// One outer step of a run's history (values at the λ before the update). A run with few
+/// hyperparameters keeps the whole λ of each step (<see cref="Lambda"/>), for trajectory plots.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record StepRecordMessage(
     [property: Id(0)] int Step,
@@ -30,7 +33,12 @@ public sealed record StepRecordMessage(
     [property: Id(7)] double Seconds,
     [property: Id(8)] double LambdaMin,
     [property: Id(9)] double LambdaMean,
-    [property: Id(10)] double LambdaMax);
+    [property: Id(10)] double LambdaMax,
+    [property: Id(11)] double[]? Lambda)
+{
+    /// <summary>Runs with at most this many hyperparameters record λ at every step.</summary>
+    public const int TrajectoryLimit = 16;
+}
 
 /// <summary>Where a run stands, for status and progress displays.</summary>
 [GenerateSerializer, Immutable]

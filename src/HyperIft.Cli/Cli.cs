@@ -16,10 +16,20 @@ public static class Cli
 
     private static readonly Command[] Commands =
     [
-        new("hypergrad", HypergradCommand.Summary, HypergradCommand.Example, HypergradCommand.Options, HypergradCommand.Run),
         new("tune", TuneCommand.Summary, TuneCommand.Example, TuneCommand.Options, TuneCommand.Run),
+        new("hypergrad", HypergradCommand.Summary, HypergradCommand.Example, HypergradCommand.Options, HypergradCommand.Run),
+        new("runs list", RunsCommands.ListSummary, "hyperift runs list --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.List),
+        new("runs show", RunsCommands.ShowSummary, "hyperift runs show RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Show),
+        new("runs watch", RunsCommands.WatchSummary, "hyperift runs watch RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Watch),
+        new("runs pause", RunsCommands.PauseSummary, "hyperift runs pause RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Pause),
+        new("runs resume", RunsCommands.ResumeSummary, "hyperift runs resume RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Resume),
+        new("runs cancel", RunsCommands.CancelSummary, "hyperift runs cancel RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Cancel),
+        new("data inspect", DataInspectCommand.Summary, DataInspectCommand.Example, DataInspectCommand.Options, DataInspectCommand.Run),
         new("bench", BenchCommand.Summary, BenchCommand.Example, BenchCommand.Options, BenchCommand.Run),
     ];
+
+    /// <summary>Commands that take their positional arguments themselves (run ids, a data source).</summary>
+    private static readonly HashSet<string> TakesPositionals = ["runs show", "runs watch", "runs pause", "runs resume", "runs cancel", "data inspect"];
 
     public static async Task<int> Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
@@ -28,21 +38,26 @@ public static class Cli
             WriteUsage(args.Length == 0 ? stderr : stdout);
             return args.Length == 0 ? 2 : 0;
         }
-        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        var command = args.Length > 1 ? Commands.FirstOrDefault(c => c.Name == $"{args[0]} {args[1]}") : null;
+        command ??= Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
-            stderr.WriteLine($"hyperift: unknown command '{args[0]}' (commands: {string.Join(", ", Commands.Select(c => c.Name))}; see 'hyperift --help')");
+            bool isGroup = args.Length > 1 && Commands.Any(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal));
+            string name = isGroup ? $"{args[0]} {args[1]}" : args[0];
+            stderr.WriteLine($"hyperift: unknown command '{name}' (commands: {string.Join(", ", Commands.Select(c => c.Name))}; see 'hyperift --help')");
             return 2;
         }
-        if (args.Skip(1).Any(a => a is "--help" or "-h"))
+        var rest = args[command.Name.Split(' ').Length..];
+        if (rest.Any(a => a is "--help" or "-h"))
         {
             WriteHelp(stdout, command);
             return 0;
         }
         try
         {
-            var parsed = ParsedArgs.Parse(command.Name, args[1..], command.Options);
-            if (parsed.Positionals.Count > 0)
+            if (command.Options.Any(o => o.Name == ConfigFile.Option.Name)) rest = ConfigFile.Expand(command.Name, rest, command.Options);
+            var parsed = ParsedArgs.Parse(command.Name, rest, command.Options);
+            if (parsed.Positionals.Count > 0 && !TakesPositionals.Contains(command.Name))
                 throw new UsageException($"unexpected argument '{parsed.Positionals[0]}' for '{command.Name}'");
             return await command.Run(parsed, stdout, stderr, ct);
         }
@@ -75,9 +90,10 @@ public static class Cli
         output.WriteLine("usage: hyperift COMMAND [options]");
         output.WriteLine();
         output.WriteLine("commands:");
-        foreach (var c in Commands) output.WriteLine($"  {c.Name,-11} {c.Summary}");
+        foreach (var c in Commands) output.WriteLine($"  {c.Name,-13} {c.Summary}");
         output.WriteLine();
         output.WriteLine("'hyperift COMMAND --help' lists a command's options, with an example.");
+        output.WriteLine($"With no --cluster (or {ClusterConnection.EnvironmentVariable}), commands run on an embedded silo.");
     }
 
     private static void WriteHelp(TextWriter output, Command command)

@@ -20,6 +20,7 @@ public static class ResultsFolder
             else WriteRunFields(w, run, lambda, spec, seconds, output);
         }, indented: true);
         File.WriteAllText(Path.Combine(output, "result.json"), json + Environment.NewLine);
+        Plots.Write(output, run.History, lambda, evaluation?.Reply.ValidationLoss);
     }
 
     public static void WriteResult(Utf8JsonWriter json, RunSnapshot run, double[] lambda, HypergradientReply reply,

@@ -7,7 +7,7 @@ namespace HyperIft.Data;
 /// </summary>
 public static class CsvReader
 {
-    public static Dataset Read(string path, int? labelColumn = null)
+    public static Dataset Read(string path, int? labelColumn = null, bool allowNonFinite = false)
     {
         var x = new List<double>();
         var y = new List<double>();
@@ -35,7 +35,7 @@ public static class CsvReader
             int column = 0;
             foreach (var range in row.Split(','))
             {
-                double value = NumberParser.Parse(row[range], path, line, $"column {column + 1}");
+                double value = NumberParser.Parse(row[range], path, line, $"column {column + 1}", allowNonFinite);
                 if (column == label) y.Add(value);
                 else x.Add(value);
                 column++;

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace HyperIft.Data;
 
 /// <summary>How to read a named data source.</summary>
-public sealed record ReadOptions(int? LabelColumn = null, int? Features = null);
+/// <param name="AllowNonFinite">Accept NaN and ±∞ cells (data inspection only).</param>
+public sealed record ReadOptions(int? LabelColumn = null, int? Features = null, bool AllowNonFinite = false);
 
 /// <summary>Which part of a source a data set is: generated sources make both from one truth.</summary>
 public enum DataPart { Train, Validation }
@@ -65,8 +66,8 @@ public static partial class DataSource
         }
         string extension = Path.GetExtension(name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name)
             .ToLowerInvariant();
-        if (extension == ".csv") return CsvReader.Read(name, options.LabelColumn);
-        if (SvmExtensions.Contains(extension)) return LibSvmReader.Read(name, options.Features);
+        if (extension == ".csv") return CsvReader.Read(name, options.LabelColumn, options.AllowNonFinite);
+        if (SvmExtensions.Contains(extension)) return LibSvmReader.Read(name, options.Features, options.AllowNonFinite);
         throw new DataFormatException(name, 0,
             "unknown format: expected .csv, .svm/.libsvm/.svmlight, idx:IMAGES,LABELS or fashion-mnist[:train|:test]");
     }

@@ -8,7 +8,7 @@ namespace HyperIft.Data;
 /// </summary>
 public static class LibSvmReader
 {
-    public static Dataset Read(string path, int? features = null)
+    public static Dataset Read(string path, int? features = null, bool allowNonFinite = false)
     {
         var rows = new List<(int Index, double Value)[]>();
         var y = new List<double>();
@@ -30,7 +30,7 @@ public static class LibSvmReader
                 if (token.IsEmpty) continue;
                 if (isLabel)
                 {
-                    y.Add(NumberParser.Parse(token, path, line, "label"));
+                    y.Add(NumberParser.Parse(token, path, line, "label", allowNonFinite));
                     isLabel = false;
                     continue;
                 }
@@ -41,7 +41,7 @@ public static class LibSvmReader
                     throw new DataFormatException(path, line, $"feature index '{token[..colon]}' is not a positive integer");
                 if (features is { } p && index > p)
                     throw new DataFormatException(path, line, $"feature index {index} exceeds the {p} features of the training set");
-                entries.Add((index, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {index}")));
+                entries.Add((index, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {index}", allowNonFinite)));
                 maxIndex = Math.Max(maxIndex, index);
             }
             rows.Add(entries.ToArray());

@@ -5,13 +5,14 @@ namespace HyperIft.Data;
 /// <summary>Parses one finite number of a text format, or says precisely why not.</summary>
 internal static class NumberParser
 {
-    public static double Parse(ReadOnlySpan<char> cell, string file, long line, string what)
+    /// <param name="allowNonFinite">Accept NaN and ±∞ (for inspecting a file, never for computing on it).</param>
+    public static double Parse(ReadOnlySpan<char> cell, string file, long line, string what, bool allowNonFinite = false)
     {
         var trimmed = cell.Trim();
         if (!double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             throw new DataFormatException(file, line,
                 trimmed.IsEmpty ? $"{what} is empty" : $"{what} '{trimmed}' is not a number");
-        if (!double.IsFinite(value))
+        if (!double.IsFinite(value) && !allowNonFinite)
             throw new DataFormatException(file, line, $"{what} '{trimmed}' is {(double.IsNaN(value) ? "NaN" : "infinite")}");
         return value;
     }

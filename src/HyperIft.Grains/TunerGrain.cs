@@ -179,7 +179,8 @@ public sealed class TunerGrain(
             new OptimizerState(S.OptimizerStep, S.FirstMoment, S.SecondMoment));
         S.History.Add(new StepRecordMessage(S.Step, reply.ValidationLoss, reply.TrainLoss, Vec.Norm(hypergradient),
             reply.SolverIterations, reply.InnerIterations, reply.InnerGradNorm, reply.Seconds,
-            S.Lambda.Min(), S.Lambda.Average(), S.Lambda.Max()));
+            S.Lambda.Min(), S.Lambda.Average(), S.Lambda.Max(),
+            S.Lambda.Length <= StepRecordMessage.TrajectoryLimit ? (double[])S.Lambda.Clone() : null));
         S.Lambda = next;
         (S.OptimizerStep, S.FirstMoment, S.SecondMoment) = (optimizerState.Step, optimizerState.FirstMoment, optimizerState.SecondMoment);
         (S.WarmTheta, S.WarmV) = (theta, v);

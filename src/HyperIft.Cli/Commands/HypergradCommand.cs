@@ -11,7 +11,7 @@ public static class HypergradCommand
     public const string Example =
         "hyperift hypergrad --model logistic --hyper l2 --train train.csv --val val.csv --lambda -2 --json";
 
-    public static readonly OptionSpec[] Options = [.. CommonOptions.Data, .. CommonOptions.Solver];
+    public static readonly OptionSpec[] Options = [.. CommonOptions.Data, .. CommonOptions.Solver, ConfigFile.Option];
 
     public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {

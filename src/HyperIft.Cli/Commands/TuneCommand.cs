@@ -32,6 +32,8 @@ public static class TuneCommand
         new("output", "results folder (default: results/RUN-ID)", "DIR"),
         new("overwrite", "allow writing into a results folder that already holds a run"),
         new("run-id", "name of the run on the cluster (default: MODEL-KIND-TIMESTAMP)", "ID"),
+        new("detach", "start the run on the cluster, print its id and leave it running"),
+        ConfigFile.Option,
     ];
 
     public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -43,37 +45,29 @@ public static class TuneCommand
             args.Choice("tol-schedule", Schedules.Names, "constant"));
         var spec = new RunSpec(problem, Conversions.ToSpec(CommonOptions.SolverSettings(args)), outer);
         string runId = args.String("run-id") ?? $"{problem.Model}-{problem.Hyper}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(1000):D3}";
-        string output = PrepareOutput(args, runId);
+        string output = args.Flag("detach") ? "" : PrepareOutput(args, runId);
 
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
+        if (args.Flag("detach") && cluster.IsEmbedded)
+            throw new UsageException("--detach needs a cluster (--cluster or HYPERIFT_CLUSTER): a run on the embedded silo ends with this process");
         var clock = Stopwatch.StartNew();
         var info = await RunClient.Start(cluster.Grains, runId, spec, i => ProblemOptions.Lambda(args, i));
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
-
-        int shown = 0;
-        string? silo = null;
-        var final = await RunClient.Follow(cluster.Grains, runId, snapshot =>
+        if (args.Flag("detach"))
         {
-            if (snapshot.Silo != silo)
-            {
-                stderr.WriteLine(silo is null
-                    ? $"run {runId} on silo {snapshot.Silo}"
-                    : $"run {runId} moved to silo {snapshot.Silo} (resumed at step {snapshot.Step + 1} after its silo was lost)");
-                silo = snapshot.Silo;
-            }
-            for (; shown < snapshot.History.Count; shown++)
-            {
-                var r = snapshot.History[shown];
-                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"step {r.Step + 1,4}/{snapshot.Steps}  val {r.ValidationLoss:F6}  ‖dg/dλ‖ {r.HypergradientNorm:E2}  cg {r.CgIterations,4}  newton {r.NewtonIterations,2}  {clock.Elapsed.TotalSeconds,7:F1} s"));
-            }
-        }, ct: ct);
+            stdout.WriteLine(runId);
+            stderr.WriteLine($"detached; follow it with 'hyperift runs watch {runId} --cluster {cluster.Description}'");
+            return 0;
+        }
+
+        var (outcome, final) = await RunFollower.Follow(cluster, runId, stderr, ct);
+        if (outcome != FollowOutcome.Finished) return outcome == FollowOutcome.Detached ? 0 : 130;
         double seconds = clock.Elapsed.TotalSeconds;
 
         var lambda = await RunClient.Lambda(cluster.Grains, runId);
         var evaluation = await RunClient.FinalEvaluation(cluster.Grains, runId);
-        ResultsFolder.Write(output, final, lambda, evaluation, spec, seconds);
-        if (final.Status != RunStatus.Completed)
+        ResultsFolder.Write(output, final!, lambda, evaluation, spec, seconds);
+        if (final!.Status != RunStatus.Completed)
         {
             stderr.WriteLine($"hyperift tune: run {runId} {final.Status.ToString().ToLowerInvariant()}: {final.Reason}; its last good λ is in {Path.GetFullPath(output)}");
             return 1;
