@@ -53,7 +53,7 @@ public interface ITunerGrain : IGrainWithStringKey, IVectorPeer
     /// <summary>The current λ (final once the run has completed).</summary>
     Task<Vector> Lambda();
 
-    /// <summary>The hypergradient at the final λ, once the run has completed.</summary>
+    /// <summary>The hypergradient (and θ*) at the final λ, once the run has completed.</summary>
     Task<HypergradientReply?> FinalEvaluation();
 
     /// <summary>Wakes the grain (and so its loop) after its silo died.</summary>

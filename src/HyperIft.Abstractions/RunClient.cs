@@ -56,11 +56,17 @@ public static class RunClient
         return await VectorTransfer.Fetch(tuner, await tuner.Lambda());
     }
 
-    /// <summary>The hypergradient at the final λ and its values, or null before completion.</summary>
-    public static async Task<(HypergradientReply Reply, double[] Hypergradient)?> FinalEvaluation(IGrainFactory grains, string runId)
+    /// <summary>The hypergradient at the final λ and θ* there, or null before completion.</summary>
+    public static async Task<FinalEvaluation?> FinalEvaluation(IGrainFactory grains, string runId)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
         var reply = await tuner.FinalEvaluation();
-        return reply is null ? null : (reply, await VectorTransfer.Fetch(tuner, reply.Hypergradient));
+        if (reply is null) return null;
+        var hypergradient = await VectorTransfer.Fetch(tuner, reply.Hypergradient);
+        return new FinalEvaluation(reply, hypergradient, await VectorTransfer.Fetch(tuner, reply.Theta));
     }
 }
+
+/// <summary>A completed run's final hypergradient, with its values and θ*(λ_final).</summary>
+public sealed record FinalEvaluation(HypergradientReply Reply, double[] Hypergradient, double[] Theta);
+

@@ -81,6 +81,12 @@ public static class Cli
             stderr.WriteLine($"hyperift {command.Name}: interrupted");
             return 130;
         }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL") is null)
+        {
+            // A bug or an unforeseen failure: one line, and how to see more.
+            stderr.WriteLine($"hyperift {command.Name}: internal error: {e.GetBaseException().Message} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)");
+            return 1;
+        }
     }
 
     private static void WriteUsage(TextWriter output)

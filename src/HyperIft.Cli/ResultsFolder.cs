@@ -3,61 +3,68 @@ using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Numerics;
+using HyperIft.Numerics.Models;
 
 namespace HyperIft.Cli;
 
-/// <summary>A finished run's folder: result.json, history.csv and lambda.txt (loadable by --lambda-file).</summary>
+/// <summary>Everything a finished (or failed) run reports.</summary>
+public sealed record RunReport(
+    RunSnapshot Run, double[] Lambda, FinalEvaluation? Final, (string Source, EvaluationMetrics Metrics)? Test,
+    RunSpec Spec, double Seconds, string Output);
+
+/// <summary>
+/// A run's results folder: result.json (the SPEC §5 fields at the final λ, plus λ, steps, best
+/// step, settings), history.csv, lambda.txt (loadable by --lambda-file), and PNG plots.
+/// </summary>
 public static class ResultsFolder
 {
-    public static void Write(string output, RunSnapshot run, double[] lambda,
-        (HypergradientReply Reply, double[] Hypergradient)? evaluation, RunSpec spec, double seconds)
+    public static void Write(RunReport report)
     {
-        WriteHistory(Path.Combine(output, "history.csv"), run.History);
-        LambdaFile.Write(Path.Combine(output, "lambda.txt"), lambda);
-        string json = HypergradientReport.Json(w =>
-        {
-            if (evaluation is { } e) WriteResult(w, run, lambda, e.Reply, e.Hypergradient, spec, seconds, output);
-            else WriteRunFields(w, run, lambda, spec, seconds, output);
-        }, indented: true);
-        File.WriteAllText(Path.Combine(output, "result.json"), json + Environment.NewLine);
-        Plots.Write(output, run.History, lambda, evaluation?.Reply.ValidationLoss);
+        WriteHistory(Path.Combine(report.Output, "history.csv"), report.Run.History);
+        LambdaFile.Write(Path.Combine(report.Output, "lambda.txt"), report.Lambda);
+        string json = HypergradientReport.Json(w => WriteResult(w, report), indented: true);
+        File.WriteAllText(Path.Combine(report.Output, "result.json"), json + Environment.NewLine);
+        Plots.Write(report.Output, report.Run.History, report.Lambda, report.Final?.Reply.ValidationLoss);
     }
 
-    public static void WriteResult(Utf8JsonWriter json, RunSnapshot run, double[] lambda, HypergradientReply reply,
-        double[] hypergradient, RunSpec spec, double seconds, string output)
+    public static void WriteResult(Utf8JsonWriter json, RunReport r)
     {
-        HypergradientReport.WriteFields(json, run.Info!, reply, hypergradient, seconds);
-        WriteRunFields(json, run, lambda, spec, seconds, output);
-    }
-
-    private static void WriteRunFields(Utf8JsonWriter json, RunSnapshot run, double[] lambda, RunSpec spec, double seconds, string output)
-    {
-        if (lambda.Length <= Commands.TuneCommand.InlineLambdaLimit)
+        if (r.Final is { } f) HypergradientReport.WriteFields(json, r.Run.Info!, f.Reply, f.Hypergradient, r.Seconds);
+        if (r.Lambda.Length <= Commands.TuneCommand.InlineLambdaLimit)
         {
             json.WriteStartArray("lambda");
-            foreach (var l in lambda) json.WriteNumberValue(l);
+            foreach (var l in r.Lambda) json.WriteNumberValue(l);
             json.WriteEndArray();
         }
-        else json.WriteString("lambda", Path.GetFullPath(Path.Combine(output, "lambda.txt")));
-        json.WriteNumber("steps", run.History.Count);
-        if (run.History.Count > 0) json.WriteNumber("bestStep", run.History.MinBy(r => r.ValidationLoss)!.Step);
-        json.WriteString("output", Path.GetFullPath(output));
-        json.WriteString("runId", run.RunId);
-        json.WriteString("status", run.Status.ToString().ToLowerInvariant());
-        if (run.Reason is not null) json.WriteString("reason", run.Reason);
+        else json.WriteString("lambda", Path.GetFullPath(Path.Combine(r.Output, "lambda.txt")));
+        json.WriteNumber("steps", r.Run.History.Count);
+        if (r.Run.History.Count > 0) json.WriteNumber("bestStep", r.Run.History.MinBy(h => h.ValidationLoss)!.Step);
+        json.WriteString("output", Path.GetFullPath(r.Output));
+        json.WriteString("runId", r.Run.RunId);
+        json.WriteString("status", r.Run.Status.ToString().ToLowerInvariant());
+        if (r.Run.Reason is not null) json.WriteString("reason", r.Run.Reason);
+        if (r.Test is { } t)
         {
-            json.WriteStartObject("settings");
-            json.WriteString("optimizer", spec.Outer.Optimizer);
-            json.WriteNumber("outerLr", spec.Outer.LearningRate);
-            json.WriteString("tolSchedule", spec.Outer.ToleranceSchedule);
-            json.WriteString("solver", spec.Solver.Solver);
-            json.WriteNumber("tol", spec.Solver.SolverTolerance);
-            json.WriteString("train", spec.Problem.Train.Source);
-            json.WriteString("val", spec.Problem.Validation.Source);
-            json.WriteNumber("lambdaNorm", Vec.Norm(lambda));
-            json.WriteNumber("wallSeconds", Math.Round(seconds, 3));
+            json.WriteStartObject("test");
+            json.WriteString("source", t.Source);
+            json.WriteNumber("rows", t.Metrics.Rows);
+            json.WriteNumber("loss", t.Metrics.Loss);
+            if (t.Metrics.Accuracy is { } a) json.WriteNumber("accuracy", a);
+            if (t.Metrics.Rmse is { } e) json.WriteNumber("rmse", e);
             json.WriteEndObject();
         }
+        json.WriteStartObject("settings");
+        json.WriteString("optimizer", r.Spec.Outer.Optimizer);
+        json.WriteNumber("outerLr", r.Spec.Outer.LearningRate);
+        json.WriteString("tolSchedule", r.Spec.Outer.ToleranceSchedule);
+        json.WriteString("solver", r.Spec.Solver.Solver);
+        json.WriteNumber("tol", r.Spec.Solver.SolverTolerance);
+        json.WriteString("train", r.Spec.Problem.Train.Source);
+        json.WriteString("val", r.Spec.Problem.Validation.Source);
+        json.WriteBoolean("standardize", r.Spec.Problem.Standardize);
+        json.WriteNumber("lambdaNorm", Vec.Norm(r.Lambda));
+        json.WriteNumber("wallSeconds", Math.Round(r.Seconds, 3));
+        json.WriteEndObject();
     }
 
     private static void WriteHistory(string path, IReadOnlyList<StepRecordMessage> history)

@@ -8,7 +8,7 @@ namespace HyperIft.Data;
 public sealed record ReadOptions(int? LabelColumn = null, int? Features = null, bool AllowNonFinite = false);
 
 /// <summary>Which part of a source a data set is: generated sources make both from one truth.</summary>
-public enum DataPart { Train, Validation }
+public enum DataPart { Train, Validation, Test }
 
 /// <summary>
 /// Everything needed to read one data set again, anywhere: the source name, the part (for
@@ -20,8 +20,8 @@ public sealed record DataSpec(string Source, DataPart Part, string Model, int? L
     {
         if (SyntheticSpec.IsSynthetic(Source))
         {
-            var (train, validation) = SyntheticData.Generate(Model, SyntheticSpec.Parse(Source));
-            return Part == DataPart.Train ? train : validation;
+            var (train, validation, test) = SyntheticData.GenerateWithTest(Model, SyntheticSpec.Parse(Source));
+            return Part switch { DataPart.Train => train, DataPart.Validation => validation, _ => test };
         }
         return DataSource.Load(Source, new ReadOptions(LabelColumn, Features));
     }

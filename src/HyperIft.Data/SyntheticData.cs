@@ -54,6 +54,13 @@ public static class SyntheticData
 {
     public static (Dataset Train, Dataset Validation) Generate(string model, SyntheticSpec spec)
     {
+        var (train, validation, _) = GenerateWithTest(model, spec);
+        return (train, validation);
+    }
+
+    /// <summary>Train, validation and a test set of the validation set's size, drawn in that order from one truth.</summary>
+    public static (Dataset Train, Dataset Validation, Dataset Test) GenerateWithTest(string model, SyntheticSpec spec)
+    {
         if (spec.Rows < 1 || spec.Features < 1) throw new ArgumentException("synthetic data needs n ≥ 1 and p ≥ 1");
         var random = new Random(spec.Seed);
         int outputs = model == "softmax" ? spec.Classes : 1;
@@ -65,7 +72,8 @@ public static class SyntheticData
                 truth[f * outputs + c] = Gaussian(random) * 2.0 / Math.Sqrt(informative);
         string name = $"synthetic:{model}";
         return (Draw(model, spec.Rows, spec, truth, outputs, random, name + ":train"),
-                Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":validation"));
+                Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":validation"),
+                Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":test"));
     }
 
     private static Dataset Draw(string model, int rows, SyntheticSpec spec, double[] truth, int outputs, Random random, string source)

@@ -100,7 +100,11 @@ public sealed class TunerGrain(
         S.Spec is null ? throw new ProblemInputException($"no run '{RunId}'") : Task.FromResult(_mail.Post(S.Lambda));
 
     public Task<HypergradientReply?> FinalEvaluation() =>
-        Task.FromResult(S.Final is null ? null : S.Final with { Hypergradient = _mail.Post(S.FinalHypergradient!) });
+        Task.FromResult(S.Final is null ? null : S.Final with
+        {
+            Hypergradient = _mail.Post(S.FinalHypergradient!),
+            Theta = S.FinalTheta is null ? Vector.Empty : _mail.Post(S.FinalTheta),
+        });
 
     public Task Ping() => Task.CompletedTask;
 
@@ -192,6 +196,7 @@ public sealed class TunerGrain(
     {
         var reply = await Hypergradient(S.Spec!.Solver, S.WarmTheta, S.WarmV);
         S.FinalHypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
+        S.FinalTheta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
         S.Final = reply with { Hypergradient = Vector.Empty, Theta = Vector.Empty, V = Vector.Empty };
         S.Status = RunStatus.Completed;
         await Persist();

@@ -25,4 +25,5 @@ public sealed class TunerState
     [Id(13)] public double[]? FinalHypergradient { get; set; }
     [Id(14)] public int Recoveries { get; set; }
     [Id(15)] public DateTime UpdatedUtc { get; set; }
+    [Id(16)] public double[]? FinalTheta { get; set; }
 }

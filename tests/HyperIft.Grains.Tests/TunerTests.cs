@@ -57,7 +57,8 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         for (int k = 0; k < 10; k++) Assert.Equal(losses[k], snapshot.History[k].ValidationLoss, 1e-12);
         var final = await RunClient.FinalEvaluation(fixture.Client, snapshot.RunId);
         Assert.NotNull(final);
-        Assert.Equal(10, final.Value.Hypergradient.Length);
+        Assert.Equal(10, final.Hypergradient.Length);
+        Assert.Equal(11, final.Theta.Length);
     }
 
     [Fact]

@@ -107,3 +107,28 @@ public class OptimizationTests
         TestProblems.AssertRelative(resumed.Lambda, state.Lambda, 1e-9, "resumed λ");
     }
 }
+
+public class MetricsTests
+{
+    [Fact]
+    public void Accuracy_and_rmse_count_what_they_say()
+    {
+        // One feature, θ = [w, b] = [2, -1]: z = 2x − 1.
+        var logistic = new Models.LogisticModel(1);
+        var data = new DataBlock(new double[] { 0, 1, 2, 0.4 }, new double[] { 0, 1, 0, 1 }, 1);
+        var m = Models.Metrics.Evaluate(logistic, data, [2, -1]);
+        Assert.Equal(0.5, m.Accuracy); // rows 0 and 1 right, rows 2 and 3 wrong
+        double expectedLoss = (Models.LogisticModel.Softplus(-1) + Models.LogisticModel.Softplus(-1)
+                               + Models.LogisticModel.Softplus(3) + Models.LogisticModel.Softplus(0.2)) / 4;
+        Assert.Equal(expectedLoss, m.Loss, 1e-15);
+
+        var ridge = new Models.RidgeModel(1);
+        var r = Models.Metrics.Evaluate(ridge, new DataBlock(new double[] { 1, 2 }, new double[] { 1, 1 }, 1), [2, -1]);
+        Assert.Equal(Math.Sqrt((0 + 4) / 2.0), r.Rmse!.Value, 1e-15);
+
+        var softmax = new Models.SoftmaxModel(1, 3);
+        // W = [0, 1, 2] (feature-major), b = [0, 0]: x = 1 scores (0, 1, 2) → class 2.
+        var s = Models.Metrics.Evaluate(softmax, new DataBlock(new double[] { 1, 1 }, new double[] { 2, 0 }, 1), [0, 1, 2, 0, 0]);
+        Assert.Equal(0.5, s.Accuracy);
+    }
+}

@@ -28,7 +28,12 @@ public static class RunsCommands
             stdout.WriteLine(HypergradientReport.Json(w =>
             {
                 w.WriteStartArray("runs");
-                foreach (var r in runs) WriteRun(w, r, withHistory: false);
+                foreach (var r in runs)
+                {
+                    w.WriteStartObject();
+                    WriteRun(w, r, withHistory: false);
+                    w.WriteEndObject();
+                }
                 w.WriteEndArray();
             }));
             return 0;
@@ -120,7 +125,6 @@ public static class RunsCommands
 
     private static void WriteRun(Utf8JsonWriter w, RunSnapshot r, bool withHistory)
     {
-        w.WriteStartObject();
         w.WriteString("runId", r.RunId);
         w.WriteString("status", r.Status.ToString().ToLowerInvariant());
         if (r.Reason is not null) w.WriteString("reason", r.Reason);
@@ -148,6 +152,5 @@ public static class RunsCommands
             }
             w.WriteEndArray();
         }
-        w.WriteEndObject();
     }
 }

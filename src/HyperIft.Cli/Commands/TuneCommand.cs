@@ -33,6 +33,7 @@ public static class TuneCommand
         new("overwrite", "allow writing into a results folder that already holds a run"),
         new("run-id", "name of the run on the cluster (default: MODEL-KIND-TIMESTAMP)", "ID"),
         new("detach", "start the run on the cluster, print its id and leave it running"),
+        new("test", "a held-out test set to score the final θ on (read by this process): loss and accuracy or RMSE", "SOURCE"),
         ConfigFile.Option,
     ];
 
@@ -66,22 +67,29 @@ public static class TuneCommand
 
         var lambda = await RunClient.Lambda(cluster.Grains, runId);
         var evaluation = await RunClient.FinalEvaluation(cluster.Grains, runId);
-        ResultsFolder.Write(output, final!, lambda, evaluation, spec, seconds);
+        var test = evaluation is not null && args.String("test") is { } testSource
+            ? TestSet.Evaluate(testSource, problem, info, evaluation.Theta)
+            : ((string, Numerics.Models.EvaluationMetrics)?)null;
+        var report = new RunReport(final!, lambda, evaluation, test, spec, seconds, output);
+        ResultsFolder.Write(report);
         if (final!.Status != RunStatus.Completed)
         {
             stderr.WriteLine($"hyperift tune: run {runId} {final.Status.ToString().ToLowerInvariant()}: {final.Reason}; its last good λ is in {Path.GetFullPath(output)}");
             return 1;
         }
-        var (reply, hypergradient) = evaluation!.Value;
-        foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
+        foreach (var warning in HypergradientReport.Warnings(evaluation!.Reply)) stderr.WriteLine(warning);
 
         if (args.Flag("json"))
-            stdout.WriteLine(HypergradientReport.Json(json => ResultsFolder.WriteResult(json, final, lambda, reply, hypergradient, spec, seconds, output)));
+            stdout.WriteLine(HypergradientReport.Json(json => ResultsFolder.WriteResult(json, report)));
         else
         {
+            var reply = evaluation.Reply;
             double first = final.History.Count > 0 ? final.History[0].ValidationLoss : reply.ValidationLoss;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"validation loss {first:R} → {reply.ValidationLoss:R} in {final.Steps} steps ({seconds:F1} s)"));
+            if (test is { } t)
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"test ({t.Item1}): loss {t.Item2.Loss:F6}{(t.Item2.Accuracy is { } acc ? $", accuracy {acc:P2}" : "")}{(t.Item2.Rmse is { } rmse ? $", RMSE {rmse:G6}" : "")}"));
             stdout.WriteLine($"λ: {HypergradientReport.Summary(lambda)}");
             stdout.WriteLine($"results: {Path.GetFullPath(output)}");
         }

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HyperIft.Cli.Tests;
+
+/// <summary>
+/// One real silo process (localhost clustering, file storage) on free loopback ports, for the
+/// commands that need a cluster. Stopped and its storage folder deleted with the fixture.
+/// </summary>
+public sealed class SiloProcess : IAsyncLifetime
+{
+    private Process? _process;
+    private readonly string _storage = Directory.CreateTempSubdirectory("hyperift-silo-").FullName;
+
+    public int GatewayPort { get; } = FreePort();
+    public string Cluster => $"localhost:{GatewayPort}";
+
+    public async Task InitializeAsync()
+    {
+        string root = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        string dll = Path.Combine(root, "src", "HyperIft.Silo", "bin", configuration, "net10.0", "hyperift-silo.dll");
+        int siloPort = FreePort(), httpPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[] { dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage,
+                     "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}",
+                     "--http-port", $"{httpPort}" })
+            start.ArgumentList.Add(a);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{httpPort}/health")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (_process.HasExited) throw new InvalidOperationException($"the silo exited with code {_process.ExitCode}");
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the silo did not become healthy within 60 s");
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
+        _process?.WaitForExit(10_000);
+        _process?.Dispose();
+        Directory.Delete(_storage, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
