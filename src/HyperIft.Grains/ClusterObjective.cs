@@ -43,6 +43,7 @@ public sealed class ClusterObjective : ShardedObjective
     {
         _point++;
         (_theta, _lambda) = (theta, lambda);
+        using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.setpoint_fanout");
         var parts = await FanOut(_train, s => SetPointOn(s), ct);
         return Sum(parts);
     }
@@ -50,12 +51,15 @@ public sealed class ClusterObjective : ShardedObjective
     protected override async ValueTask<double[]> SumTrainHvp(double[] v, CancellationToken ct)
     {
         long point = _point;
+        using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.hvp_fanout");
+        var clock = Stopwatch.StartNew();
         var parts = await FanOut(_train, async s =>
         {
             var shard = _train[s];
             var reply = await shard.Hvp(point, await VectorTransfer.Send(shard, v));
             return await VectorTransfer.Fetch(shard, reply);
         }, ct);
+        HyperIftTelemetry.HvpFanOut.Record(clock.Elapsed.TotalMilliseconds);
         return SumInOrder(parts, ParameterCount);
     }
 

@@ -15,7 +15,10 @@ public sealed class ComputeGate(int slots)
         await _slots.WaitAsync();
         try
         {
-            return await Task.Run(work);
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await Task.Run(work);
+            HyperIftTelemetry.ShardCompute.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
+            return result;
         }
         finally
         {

@@ -89,6 +89,8 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
             : new WarmStart(Open(request.WarmTheta), Open(request.WarmV));
 
         var clock = Stopwatch.StartNew();
+        using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.hypergradient");
+        activity?.SetTag("run", this.GetPrimaryKeyString());
         HypergradientResult result;
         try
         {
@@ -103,6 +105,11 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
             throw new ProblemInputException(e.Message);
         }
         _warm = result.NextWarmStart;
+        var run = new KeyValuePair<string, object?>("run", this.GetPrimaryKeyString());
+        HyperIftTelemetry.CgIterations.Record(result.Solve.Iterations, run);
+        HyperIftTelemetry.SolverResidual.Record(result.Solve.Residual, run);
+        HyperIftTelemetry.NewtonIterations.Record(result.Inner.Iterations, run);
+        activity?.SetTag("hessian_products", result.HessianProducts);
         return new HypergradientReply(_mail.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
             result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Converged,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HyperIft.Abstractions;
 using HyperIft.Numerics;
 using HyperIft.Numerics.Optimization;
@@ -60,6 +61,13 @@ public sealed class TunerGrain(
         S.FirstMoment = new double[lambda.Length];
         S.SecondMoment = new double[lambda.Length];
         S.Status = RunStatus.Running;
+        using (var run = HyperIftTelemetry.Source.StartActivity("hyperift.run"))
+        {
+            run?.SetTag("run", RunId);
+            run?.SetTag("model", S.Info.Model);
+            run?.SetTag("hyper", S.Info.Hyper);
+            S.TraceParent = run?.Id;
+        }
         await Persist();
         await Registry.Add(RunId);
         StartTimer();
@@ -125,12 +133,15 @@ public sealed class TunerGrain(
     private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(RunId);
     private IRunRegistryGrain Registry => GrainFactory.GetGrain<IRunRegistryGrain>(0);
 
-    private void StartTimer() =>
+    private void StartTimer()
+    {
+        HyperIftTelemetry.RunActive(RunId, true);
         _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(100))
         {
             Interleave = true, // status calls are served while a step computes
             KeepAlive = true,
         });
+    }
 
     private async Task Tick(CancellationToken ct)
     {
@@ -166,9 +177,19 @@ public sealed class TunerGrain(
         }
     }
 
+    private Activity? StepActivity(string name)
+    {
+        var parent = S.TraceParent is not null && ActivityContext.TryParse(S.TraceParent, null, out var context) ? context : default;
+        var activity = HyperIftTelemetry.Source.StartActivity(name, ActivityKind.Internal, parent);
+        activity?.SetTag("run", RunId);
+        activity?.SetTag("step", S.Step);
+        return activity;
+    }
+
     private async Task OuterStep()
     {
         var spec = S.Spec!;
+        using var activity = StepActivity("hyperift.outer_step");
         var reply = await Hypergradient(SolverAt(S.Step), S.WarmTheta, S.WarmV);
         var hypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
         var theta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
@@ -190,10 +211,13 @@ public sealed class TunerGrain(
         (S.WarmTheta, S.WarmV) = (theta, v);
         S.Step++;
         await Persist();
+        HyperIftTelemetry.RecordStep(RunId, reply.ValidationLoss, S.History[^1].HypergradientNorm);
+        activity?.SetTag("validation_loss", reply.ValidationLoss);
     }
 
     private async Task Finish()
     {
+        using var activity = StepActivity("hyperift.final_evaluation");
         var reply = await Hypergradient(S.Spec!.Solver, S.WarmTheta, S.WarmV);
         S.FinalHypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
         S.FinalTheta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
@@ -251,6 +275,7 @@ public sealed class TunerGrain(
 
     private void StopTimer()
     {
+        HyperIftTelemetry.RunActive(RunId, false);
         _timer?.Dispose();
         _timer = null;
     }

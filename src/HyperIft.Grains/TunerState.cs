@@ -26,4 +26,7 @@ public sealed class TunerState
     [Id(14)] public int Recoveries { get; set; }
     [Id(15)] public DateTime UpdatedUtc { get; set; }
     [Id(16)] public double[]? FinalTheta { get; set; }
+
+    /// <summary>W3C traceparent of the run's span: every outer step's span is its child, so one run is one trace.</summary>
+    [Id(17)] public string? TraceParent { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using HyperIft.Grains;
+using Orleans.Dashboard;
 using HyperIft.Silo;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -34,11 +35,15 @@ builder.UseOrleans(silo =>
         StoragePath = settings.StoragePath,
         Redis = settings.Redis,
     });
+    silo.AddDashboard();
 });
+SiloTelemetry.Add(builder, settings.TelemetryExporters, $"hyperift-silo-{settings.SiloPort}");
 builder.WebHost.UseUrls($"http://{settings.HttpHost}:{settings.HttpPort}");
 
 var app = builder.Build();
 app.MapGet("/health", SiloHealth.Report);
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+if (settings.TelemetryExporters.Contains("prometheus")) app.MapPrometheusScrapingEndpoint();
 app.Logger.LogInformation("HyperIft silo: clustering {Clustering}, storage {Storage}, silo port {SiloPort}, gateway {GatewayPort}, http {HttpPort}",
     settings.Clustering, settings.Storage, settings.SiloPort, settings.GatewayPort, settings.HttpPort);
 app.Run();

@@ -3,7 +3,8 @@ namespace HyperIft.Silo;
 /// <summary>A silo's settings, read from configuration (appsettings.json, HyperIft__* variables, flags).</summary>
 public sealed record SiloSettings(
     string ClusterId, string ServiceId, string Clustering, string Storage, string? StoragePath, string? Redis,
-    int SiloPort, int GatewayPort, int? PrimarySiloPort, string AdvertisedAddress, string HttpHost, int HttpPort)
+    int SiloPort, int GatewayPort, int? PrimarySiloPort, string AdvertisedAddress, string HttpHost, int HttpPort,
+    string TelemetryExporters)
 {
     public static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -19,6 +20,7 @@ public sealed record SiloSettings(
         ["--advertise"] = "HyperIft:AdvertisedAddress",
         ["--http-host"] = "HyperIft:HttpHost",
         ["--http-port"] = "HyperIft:HttpPort",
+        ["--telemetry"] = "HyperIft:Telemetry:Exporters",
     };
 
     public static SiloSettings From(IConfiguration c) => new(
@@ -33,7 +35,8 @@ public sealed record SiloSettings(
         c.GetValue<int?>("HyperIft:PrimarySiloPort"),
         c["HyperIft:AdvertisedAddress"] ?? "127.0.0.1",
         c["HyperIft:HttpHost"] ?? "127.0.0.1",
-        c.GetValue("HyperIft:HttpPort", 8080));
+        c.GetValue("HyperIft:HttpPort", 8080),
+        c["HyperIft:Telemetry:Exporters"] ?? "prometheus");
 
     public string RequireRedis() =>
         Redis ?? throw new InvalidOperationException("redis clustering needs ConnectionStrings:redis (flag --redis HOST:PORT)");

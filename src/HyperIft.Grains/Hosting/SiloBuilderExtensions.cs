@@ -20,6 +20,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         silo.Services.AddHostedService<RunKeeper>();
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        silo.AddActivityPropagation(); // one trace across client, tuner, coordinator and shards
 
         switch (options.Storage)
         {

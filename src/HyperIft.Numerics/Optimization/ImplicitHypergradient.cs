@@ -32,10 +32,23 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
     public async ValueTask<HypergradientResult> Compute(IBilevelObjective objective, double[] lambda,
         WarmStart? warm = null, CancellationToken ct = default)
     {
-        var innerResult = await Inner.Minimize(objective, lambda, warm?.Theta, ct);
+        InnerResult innerResult;
+        using (var span = NumericsActivity.Source.StartActivity("hyperift.inner_solve"))
+        {
+            innerResult = await Inner.Minimize(objective, lambda, warm?.Theta, ct);
+            span?.SetTag("newton.iterations", innerResult.Iterations);
+            span?.SetTag("gradient.norm", innerResult.GradientNorm);
+        }
         var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
         var hessian = new HessianOperator(objective);
-        var solve = await Solver.Solve(hessian, validationGrad, warm?.V, ct);
+        SolveResult solve;
+        using (var span = NumericsActivity.Source.StartActivity("hyperift.linear_solve"))
+        {
+            span?.SetTag("solver", Solver.Name);
+            solve = await Solver.Solve(hessian, validationGrad, warm?.V, ct);
+            span?.SetTag("iterations", solve.Iterations);
+            span?.SetTag("residual", solve.Residual);
+        }
         var hypergradient = await objective.CrossTerm(solve.Solution, ct);
         Vec.Scale(-1.0, hypergradient);
         return new HypergradientResult(hypergradient, validationLoss, innerResult.Loss, innerResult, solve, solve.Solution,
