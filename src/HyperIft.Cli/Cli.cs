@@ -59,6 +59,8 @@ public static class Cli
             var parsed = ParsedArgs.Parse(command.Name, rest, command.Options);
             if (parsed.Positionals.Count > 0 && !TakesPositionals.Contains(command.Name))
                 throw new UsageException($"unexpected argument '{parsed.Positionals[0]}' for '{command.Name}'");
+            using var tracing = CliActivity.StartTracing();
+            using var activity = CliActivity.Source.StartActivity($"hyperift {command.Name}", System.Diagnostics.ActivityKind.Client);
             return await command.Run(parsed, stdout, stderr, ct);
         }
         catch (Exception e) when (e is UsageException or DataFormatException or ProblemInputException)

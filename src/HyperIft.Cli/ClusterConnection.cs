@@ -59,6 +59,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             {
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout);
+                client.AddActivityPropagation();
                 if (cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase))
                     client.UseStaticClustering(LocalhostGateways(cluster));
                 else

@@ -33,10 +33,18 @@ public sealed record SiloSettings(
         c.GetValue("HyperIft:SiloPort", 11111),
         c.GetValue("HyperIft:GatewayPort", 30000),
         c.GetValue<int?>("HyperIft:PrimarySiloPort"),
-        c["HyperIft:AdvertisedAddress"] ?? "127.0.0.1",
+        AdvertisedAddressOf(c["HyperIft:AdvertisedAddress"] ?? "127.0.0.1"),
         c["HyperIft:HttpHost"] ?? "127.0.0.1",
         c.GetValue("HyperIft:HttpPort", 8080),
         c["HyperIft:Telemetry:Exporters"] ?? "prometheus");
+
+    /// <summary>"auto": this host's first IPv4 address that is not loopback (a container's or pod's own address).</summary>
+    private static string AdvertisedAddressOf(string value) =>
+        value != "auto"
+            ? value
+            : System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName())
+                  .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))
+                  ?.ToString() ?? "127.0.0.1";
 
     public string RequireRedis() =>
         Redis ?? throw new InvalidOperationException("redis clustering needs ConnectionStrings:redis (flag --redis HOST:PORT)");

@@ -33,7 +33,11 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.NumVotesForDeathDeclaration = 1;
             });
         });
-        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5)));
+        builder.ConfigureClient(client =>
+        {
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
+            client.AddActivityPropagation();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
