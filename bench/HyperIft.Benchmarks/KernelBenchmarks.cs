@@ -1,0 +1,108 @@
+using BenchmarkDotNet.Attributes;
+using HyperIft.Data;
+using HyperIft.Numerics;
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Solvers;
+
+namespace HyperIft.Benchmarks;
+
+/// <summary>
+/// The per-shard kernels on one dense shard, next to a plain sequential read of the same bytes:
+/// an HVP is one pass over the rows, so the read is the floor it is measured against.
+/// </summary>
+[MemoryDiagnoser]
+public class KernelBenchmarks
+{
+    [Params("logistic", "softmax")]
+    public string Model = "logistic";
+
+    /// <summary>Rows of the shard; p = 100 (logistic) or 784 with 10 classes (softmax, Fashion-MNIST's shape).</summary>
+    [Params(20_000)]
+    public int Rows = 20_000;
+
+    private TrainingShard _shard = null!;
+    private double[] _theta = [];
+    private double[] _v = [];
+    private double[] _x = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        int p = Model == "softmax" ? 784 : 100, classes = Model == "softmax" ? 10 : 1;
+        var (train, _) = SyntheticData.Generate(Model, new SyntheticSpec(Rows, p, Math.Max(classes, 2), Seed: 1, ValidationRows: 1));
+        var model = ModelFactory.Create(Model, p, Math.Max(classes, 2), intercept: true);
+        _x = train.X;
+        _shard = new TrainingShard(model, new DataBlock(train.X, train.Y, p));
+        var random = new Random(2);
+        _theta = Enumerable.Range(0, model.Layout.Dimension).Select(_ => 0.01 * (random.NextDouble() - 0.5)).ToArray();
+        _v = Enumerable.Range(0, model.Layout.Dimension).Select(_ => random.NextDouble() - 0.5).ToArray();
+        _shard.SetPoint(_theta, []);
+    }
+
+    [Benchmark(Baseline = true, Description = "sequential read of the shard")]
+    public double SequentialRead()
+    {
+        // Sum of the feature bytes: the same memory traffic as one pass of a kernel.
+        return System.Numerics.Tensors.TensorPrimitives.Sum<double>(_x);
+    }
+
+    [Benchmark(Description = "loss + gradient")]
+    public double LossGradient() => _shard.SetPoint(_theta, []).Loss;
+
+    [Benchmark(Description = "Hessian-vector product")]
+    public double[] Hvp() => _shard.Hvp(_v);
+}
+
+/// <summary>One CG iteration's vector work on top of an HVP, for a problem of Fashion-MNIST's shape.</summary>
+[MemoryDiagnoser]
+public class CgBenchmarks
+{
+    private LocalObjective _objective = null!;
+    private double[] _b = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (train, validation) = SyntheticData.Generate("softmax", new SyntheticSpec(5_000, 784, 10, Seed: 3, ValidationRows: 100));
+        var model = new SoftmaxModel(784, 10);
+        var problem = new BilevelProblem(model, new L2Penalty(model.Layout, L2Penalty.Grouping.Global),
+            new DataBlock(train.X, train.Y, 784), new DataBlock(validation.X, validation.Y, 784));
+        _objective = new LocalObjective(problem, shards: 1);
+        _objective.TrainLossGrad(new double[model.Layout.Dimension], [-4.0]).AsTask().Wait();
+        _b = Enumerable.Range(0, model.Layout.Dimension).Select(i => Math.Sin(i)).ToArray();
+    }
+
+    [Benchmark(Description = "10 CG iterations (5,000 × 784, 10 classes)")]
+    public async Task<double> TenIterations()
+    {
+        var result = await new ConjugateGradient { Tolerance = 0, MaxIterations = 10, VerifyResidual = false }
+            .Solve(new HessianOperator(_objective), _b);
+        return result.Residual;
+    }
+}
+
+/// <summary>The wire form of a vector: to bytes and back, as every grain call does.</summary>
+[MemoryDiagnoser]
+public class VectorCodecBenchmarks
+{
+    [Params(7_850, 1_000_000)]
+    public int Length = 7_850;
+
+    private double[] _values = [];
+    private Abstractions.Vector _vector = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _values = Enumerable.Range(0, Length).Select(i => i * 0.5).ToArray();
+        _vector = Abstractions.Vector.Of(_values);
+    }
+
+    [Benchmark(Description = "double[] → Vector")]
+    public Abstractions.Vector Encode() => Abstractions.Vector.Of(_values);
+
+    [Benchmark(Description = "Vector → double[]")]
+    public double[] Decode() => _vector.ToArray();
+}
