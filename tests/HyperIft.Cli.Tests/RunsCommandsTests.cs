@@ -65,6 +65,41 @@ public class RunsCommandsTests(SiloProcess silo) : IClassFixture<SiloProcess>, I
     }
 
     [Fact]
+    public async Task Ctrl_C_without_a_terminal_detaches_and_the_run_goes_on()
+    {
+        string runId = $"sigint-{Guid.NewGuid():N}"[..18];
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true, // not a terminal: Ctrl-C must detach without asking
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "hyperift.dll"), "tune", "--model", "softmax", "--hyper", "l2-feature",
+                     "--train", "synthetic:n=20000,p=40,c=4", "--steps", "60", "--run-id", runId, "--cluster", silo.Cluster,
+                     "--output", Path.Combine(_dir, "sigint") })
+            start.ArgumentList.Add(a);
+        using var tune = System.Diagnostics.Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        var firstStep = new TaskCompletionSource();
+        tune.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr) stderr.AppendLine(e.Data);
+            if (e.Data?.StartsWith("step ") == true) firstStep.TrySetResult();
+        };
+        tune.BeginErrorReadLine();
+        await firstStep.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        System.Diagnostics.Process.Start("kill", ["-INT", tune.Id.ToString()])!.WaitForExit();
+        Assert.True(tune.WaitForExit(30_000), "tune did not stop after SIGINT");
+        Assert.Equal(0, tune.ExitCode);
+        lock (stderr) Assert.Contains($"detached: run {runId} goes on", stderr.ToString());
+
+        var show = CliRunner.Run("runs", "show", runId, "--cluster", silo.Cluster, "--json");
+        using var doc = JsonDocument.Parse(show.Stdout);
+        Assert.Contains(doc.RootElement.GetProperty("status").GetString(), new[] { "running", "completed" });
+        CliRunner.Run("runs", "cancel", runId, "--cluster", silo.Cluster);
+    }
+
+    [Fact]
     public void An_unknown_run_id_is_one_clear_message()
     {
         var r = CliRunner.Run("runs", "show", "no-such-run", "--cluster", silo.Cluster);
