@@ -15,9 +15,8 @@ namespace HyperIft.Grains;
 /// Its state — the shard layout and the last (θ*, v) — is a cache: a new activation throws
 /// <see cref="CoordinatorNotConfiguredException"/> and the caller configures it again.
 /// </summary>
-public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICoordinatorGrain
+public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeerGrain, ICoordinatorGrain
 {
-    private readonly VectorMailbox _mail = new();
     private ProblemSpec? _spec;
     private ProblemInfo? _info;
     private ClusterObjective? _objective;
@@ -81,7 +80,7 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
     {
         var objective = _objective ?? throw new CoordinatorNotConfiguredException(
             $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
-        var lambda = _mail.Open(request.Lambda);
+        var lambda = Mailbox.Open(request.Lambda);
         if (lambda.Length != objective.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");
         var warm = request.WarmTheta is null && request.WarmV is null
@@ -110,27 +109,13 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : Grain, ICo
         HyperIftTelemetry.SolverResidual.Record(result.Solve.Residual, run);
         HyperIftTelemetry.NewtonIterations.Record(result.Inner.Iterations, run);
         activity?.SetTag("hessian_products", result.HessianProducts);
-        return new HypergradientReply(_mail.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
+        return new HypergradientReply(Mailbox.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
             result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Converged,
-            _mail.Post(result.Theta), _mail.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts);
+            Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts);
     }
 
-    public Task StageChunk(Guid id, int offset, int total, Vector chunk)
-    {
-        _mail.Stage(id, offset, total, chunk);
-        return Task.CompletedTask;
-    }
-
-    public Task<Vector> FetchChunk(Guid id, int offset, int count) => Task.FromResult(_mail.Fetch(id, offset, count));
-
-    public Task Release(Guid id)
-    {
-        _mail.Release(id);
-        return Task.CompletedTask;
-    }
-
-    private double[]? Open(Vector? v) => v is null ? null : _mail.Open(v);
+    private double[]? Open(Vector? v) => v is null ? null : Mailbox.Open(v);
 
     private IDataShardGrain[] Shards(string run, string set, int count) =>
         Enumerable.Range(0, count).Select(i => GrainFactory.GetGrain<IDataShardGrain>($"{run}/{set}/{i}")).ToArray();

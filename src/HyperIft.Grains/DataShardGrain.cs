@@ -13,9 +13,8 @@ namespace HyperIft.Grains;
 /// activation that lacks either says so with <see cref="ShardStateLostException"/>.
 /// </summary>
 [ShardPlacement]
-public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : Grain, IDataShardGrain
+public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : VectorPeerGrain, IDataShardGrain
 {
-    private readonly VectorMailbox _mail = new();
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;
     private TrainingShard? _shard;
@@ -39,53 +38,39 @@ public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : Grain
     public async Task<LossGradMessage> SetPoint(long point, Vector theta, Vector rowLambda)
     {
         var shard = RequireShard();
-        var th = _mail.Open(theta);
-        var rl = _mail.Open(rowLambda);
+        var th = Mailbox.Open(theta);
+        var rl = Mailbox.Open(rowLambda);
         var (loss, grad) = await gate.Run(() => shard.SetPoint(th, rl));
         _point = point;
-        return new LossGradMessage(loss, _mail.Post(grad));
+        return new LossGradMessage(loss, Mailbox.Post(grad));
     }
 
     public async Task<Vector> Hvp(long point, Vector v)
     {
         var shard = RequirePoint(point);
-        var x = _mail.Open(v);
-        return _mail.Post(await gate.Run(() => shard.Hvp(x)));
+        var x = Mailbox.Open(v);
+        return Mailbox.Post(await gate.Run(() => shard.Hvp(x)));
     }
 
     public async Task<Vector> HessianDiagonal(long point)
     {
         var shard = RequirePoint(point);
-        return _mail.Post(await gate.Run(shard.HessianDiagonal));
+        return Mailbox.Post(await gate.Run(shard.HessianDiagonal));
     }
 
     public async Task<Vector> RowGradientDot(long point, Vector v)
     {
         var shard = RequirePoint(point);
-        var x = _mail.Open(v);
-        return _mail.Post(await gate.Run(() => shard.RowGradientDot(x)));
+        var x = Mailbox.Open(v);
+        return Mailbox.Post(await gate.Run(() => shard.RowGradientDot(x)));
     }
 
     public async Task<LossGradMessage> Evaluate(Vector theta)
     {
         var shard = RequireShard();
-        var th = _mail.Open(theta);
+        var th = Mailbox.Open(theta);
         var (loss, grad) = await gate.Run(() => shard.Evaluate(th));
-        return new LossGradMessage(loss, _mail.Post(grad));
-    }
-
-    public Task StageChunk(Guid id, int offset, int total, Vector chunk)
-    {
-        _mail.Stage(id, offset, total, chunk);
-        return Task.CompletedTask;
-    }
-
-    public Task<Vector> FetchChunk(Guid id, int offset, int count) => Task.FromResult(_mail.Fetch(id, offset, count));
-
-    public Task Release(Guid id)
-    {
-        _mail.Release(id);
-        return Task.CompletedTask;
+        return new LossGradMessage(loss, Mailbox.Post(grad));
     }
 
     private async Task<Dataset> Read(DataSetSpec data)

@@ -16,10 +16,9 @@ namespace HyperIft.Grains;
 public sealed class TunerGrain(
     [PersistentState("run", HyperIftStorage.Name)] IPersistentState<TunerState> state,
     ILocalSiloDetails silo,
-    ILogger<TunerGrain> log) : Grain, ITunerGrain
+    ILogger<TunerGrain> log) : VectorPeerGrain, ITunerGrain
 {
     private const int MaxConsecutiveFailures = 30;
-    private readonly VectorMailbox _mail = new();
     private IGrainTimer? _timer;
     private bool _busy;
     private int _failures;
@@ -53,7 +52,7 @@ public sealed class TunerGrain(
     {
         if (S.Spec is null || S.Info is null) throw new ProblemInputException($"run '{RunId}' is not prepared");
         if (S.Status is not RunStatus.Created) throw new ProblemInputException($"run '{RunId}' has already started ({S.Status})");
-        var lambda = _mail.Open(initialLambda);
+        var lambda = Mailbox.Open(initialLambda);
         if (lambda.Length != S.Info.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {S.Info.Hyper} needs {S.Info.HyperCount}");
         if (!Vec.AllFinite(lambda)) throw new ProblemInputException("λ has a NaN or infinite entry");
@@ -105,30 +104,16 @@ public sealed class TunerGrain(
     }
 
     public Task<Vector> Lambda() =>
-        S.Spec is null ? throw new ProblemInputException($"no run '{RunId}'") : Task.FromResult(_mail.Post(S.Lambda));
+        S.Spec is null ? throw new ProblemInputException($"no run '{RunId}'") : Task.FromResult(Mailbox.Post(S.Lambda));
 
     public Task<HypergradientReply?> FinalEvaluation() =>
         Task.FromResult(S.Final is null ? null : S.Final with
         {
-            Hypergradient = _mail.Post(S.FinalHypergradient!),
-            Theta = S.FinalTheta is null ? Vector.Empty : _mail.Post(S.FinalTheta),
+            Hypergradient = Mailbox.Post(S.FinalHypergradient!),
+            Theta = S.FinalTheta is null ? Vector.Empty : Mailbox.Post(S.FinalTheta),
         });
 
     public Task Ping() => Task.CompletedTask;
-
-    public Task StageChunk(Guid id, int offset, int total, Vector chunk)
-    {
-        _mail.Stage(id, offset, total, chunk);
-        return Task.CompletedTask;
-    }
-
-    public Task<Vector> FetchChunk(Guid id, int offset, int count) => Task.FromResult(_mail.Fetch(id, offset, count));
-
-    public Task Release(Guid id)
-    {
-        _mail.Release(id);
-        return Task.CompletedTask;
-    }
 
     private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(RunId);
     private IRunRegistryGrain Registry => GrainFactory.GetGrain<IRunRegistryGrain>(0);
