@@ -38,7 +38,7 @@ public static class ResultsFolder
         }
         else json.WriteString("lambda", Path.GetFullPath(Path.Combine(r.Output, "lambda.txt")));
         json.WriteNumber("steps", r.Run.History.Count);
-        if (r.Run.History.Count > 0) json.WriteNumber("bestStep", r.Run.History.MinBy(h => h.ValidationLoss)!.Step);
+        if (r.Run.History.Count > 0) json.WriteNumber("bestStep", BestStep(r));
         json.WriteString("output", Path.GetFullPath(r.Output));
         json.WriteString("runId", r.Run.RunId);
         json.WriteString("status", r.Run.Status.ToString().ToLowerInvariant());
@@ -65,6 +65,13 @@ public static class ResultsFolder
         json.WriteNumber("lambdaNorm", Vec.Norm(r.Lambda));
         json.WriteNumber("wallSeconds", Math.Round(r.Seconds, 3));
         json.WriteEndObject();
+    }
+
+    /// <summary>The step whose λ had the lowest validation loss; the final λ counts as step N.</summary>
+    private static int BestStep(RunReport r)
+    {
+        var best = r.Run.History.MinBy(h => h.ValidationLoss)!;
+        return r.Final is { } f && f.Reply.ValidationLoss < best.ValidationLoss ? r.Run.History.Count : best.Step;
     }
 
     private static void WriteHistory(string path, IReadOnlyList<StepRecordMessage> history)
