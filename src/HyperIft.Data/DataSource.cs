@@ -20,8 +20,10 @@ public sealed record DataSpec(string Source, DataPart Part, string Model, int? L
     {
         if (SyntheticSpec.IsSynthetic(Source))
         {
-            var (train, validation, test) = SyntheticData.GenerateWithTest(Model, SyntheticSpec.Parse(Source));
-            return Part switch { DataPart.Train => train, DataPart.Validation => validation, _ => test };
+            var spec = SyntheticSpec.Parse(Source);
+            if (Part == DataPart.Test) return SyntheticData.GenerateWithTest(Model, spec).Test;
+            var (train, validation) = SyntheticData.Generate(Model, spec);
+            return Part == DataPart.Train ? train : validation;
         }
         return DataSource.Load(Source, new ReadOptions(LabelColumn, Features));
     }

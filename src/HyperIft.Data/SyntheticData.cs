@@ -54,12 +54,18 @@ public static class SyntheticData
 {
     public static (Dataset Train, Dataset Validation) Generate(string model, SyntheticSpec spec)
     {
-        var (train, validation, _) = GenerateWithTest(model, spec);
+        var (train, validation, _) = Draw(model, spec, withTest: false);
         return (train, validation);
     }
 
     /// <summary>Train, validation and a test set of the validation set's size, drawn in that order from one truth.</summary>
     public static (Dataset Train, Dataset Validation, Dataset Test) GenerateWithTest(string model, SyntheticSpec spec)
+    {
+        var (train, validation, test) = Draw(model, spec, withTest: true);
+        return (train, validation, test!);
+    }
+
+    private static (Dataset Train, Dataset Validation, Dataset? Test) Draw(string model, SyntheticSpec spec, bool withTest)
     {
         if (spec.Rows < 1 || spec.Features < 1) throw new ArgumentException("synthetic data needs n ≥ 1 and p ≥ 1");
         var random = new Random(spec.Seed);
@@ -73,7 +79,7 @@ public static class SyntheticData
         string name = $"synthetic:{model}";
         return (Draw(model, spec.Rows, spec, truth, outputs, random, name + ":train"),
                 Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":validation"),
-                Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":test"));
+                withTest ? Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":test") : null);
     }
 
     private static Dataset Draw(string model, int rows, SyntheticSpec spec, double[] truth, int outputs, Random random, string source)

@@ -32,6 +32,14 @@ public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : Vecto
         var whole = await Read(descriptor.Data);
         var (summary, shard) = await gate.Run(() => Build(whole, descriptor, moments));
         (_descriptor, _summary, _shard, _point) = (descriptor, summary, shard, 0);
+        if (shard is not null)
+        {
+            // The shard has copied its rows: let the whole data set go now rather than at some later
+            // collection, so a silo's memory settles at the size of its shards.
+            whole = null!;
+            cache.Forget(descriptor.Data.ToDataSpec());
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
         return summary;
     }
 

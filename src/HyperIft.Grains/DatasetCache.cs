@@ -25,6 +25,12 @@ public sealed class DatasetCache
         }
     }
 
+    /// <summary>Drops a data set whose shards have taken their rows.</summary>
+    public void Forget(DataSpec spec)
+    {
+        lock (_lock) _entries.Remove(spec);
+    }
+
     private Dataset Load(DataSpec spec)
     {
         try
