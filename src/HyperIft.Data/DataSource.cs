@@ -4,8 +4,16 @@ using System.Text.RegularExpressions;
 namespace HyperIft.Data;
 
 /// <summary>How to read a named data source.</summary>
+/// <summary>Rows [Start, Start + Count) of a data set: the part one shard reads.</summary>
+public readonly record struct RowWindow(int Start, int Count)
+{
+    public int End => Start + Count;
+    public bool Contains(int row) => row >= Start && row < End;
+}
+
 /// <param name="AllowNonFinite">Accept NaN and ±∞ cells (data inspection only).</param>
-public sealed record ReadOptions(int? LabelColumn = null, int? Features = null, bool AllowNonFinite = false);
+/// <param name="Window">Read only these rows (the others are skipped, not parsed); null: all rows.</param>
+public sealed record ReadOptions(int? LabelColumn = null, int? Features = null, bool AllowNonFinite = false, RowWindow? Window = null);
 
 /// <summary>Which part of a source a data set is: generated sources make both from one truth.</summary>
 public enum DataPart { Train, Validation, Test }
@@ -16,16 +24,19 @@ public enum DataPart { Train, Validation, Test }
 /// </summary>
 public sealed record DataSpec(string Source, DataPart Part, string Model, int? LabelColumn = null, int? Features = null)
 {
-    public Dataset Load()
+    /// <summary>The data set, or only the rows of <paramref name="window"/> (what a shard holds).</summary>
+    public Dataset Load(RowWindow? window = null)
     {
-        if (SyntheticSpec.IsSynthetic(Source))
-        {
-            var spec = SyntheticSpec.Parse(Source);
-            if (Part == DataPart.Test) return SyntheticData.GenerateWithTest(Model, spec).Test;
-            var (train, validation) = SyntheticData.Generate(Model, spec);
-            return Part == DataPart.Train ? train : validation;
-        }
-        return DataSource.Load(Source, new ReadOptions(LabelColumn, Features));
+        if (SyntheticSpec.IsSynthetic(Source)) return SyntheticData.GeneratePart(Model, SyntheticSpec.Parse(Source), Part, window);
+        return DataSource.Load(Source, new ReadOptions(LabelColumn, Features, Window: window));
+    }
+
+    /// <summary>Rows and features, reading the source without keeping its values.</summary>
+    public (int Rows, int Features) Measure()
+    {
+        if (!SyntheticSpec.IsSynthetic(Source)) return DataSource.Measure(Source, new ReadOptions(LabelColumn, Features));
+        var spec = SyntheticSpec.Parse(Source);
+        return (Part == DataPart.Train ? spec.Rows : spec.ValidationRowsOrDefault, spec.Features);
     }
 }
 
@@ -48,30 +59,63 @@ public static partial class DataSource
     {
         options ??= new ReadOptions();
         var (name, range) = SplitRange(spec);
-        var data = LoadWhole(name, options);
-        if (range is not { } r) return data;
-        int end = r.End ?? data.Rows;
-        if (r.Start >= end || end > data.Rows)
-            throw new DataFormatException(spec, 0, $"row range [{r.Start}:{end}] is not inside its {data.Rows} rows");
-        return data.Slice(r.Start, end);
+        if (range is not { } r) return Read(name, options);
+        // A row range of the source, and perhaps a shard's window inside it.
+        int rows = Measure(name, options).Rows;
+        int end = r.End ?? rows;
+        if (r.Start >= end || end > rows)
+            throw new DataFormatException(spec, 0, $"row range [{r.Start}:{end}] is not inside its {rows} rows");
+        var window = options.Window is { } w ? new RowWindow(r.Start + w.Start, w.Count) : new RowWindow(r.Start, end - r.Start);
+        if (window.End > end) throw new DataFormatException(spec, 0, $"rows [{window.Start - r.Start}, {window.End - r.Start}) are outside its {end - r.Start} rows");
+        return Read(name, options with { Window = window });
     }
 
-    private static Dataset LoadWhole(string name, ReadOptions options)
+    /// <summary>Rows and features of a source (after its row range), without keeping its values.</summary>
+    public static (int Rows, int Features) Measure(string spec, ReadOptions? options = null)
     {
-        if (name is "fashion-mnist" or "fashion-mnist:train") return FashionMnist.Read("train");
-        if (name == "fashion-mnist:test") return FashionMnist.Read("test");
-        if (name.StartsWith("idx:", StringComparison.Ordinal))
-        {
-            var parts = name[4..].Split(',');
-            if (parts.Length != 2) throw new DataFormatException(name, 0, "IDX sources are written idx:IMAGES,LABELS");
-            return IdxReader.Read(parts[0], parts[1]);
-        }
+        options ??= new ReadOptions();
+        var (name, range) = SplitRange(spec);
+        var (rows, features) = MeasureWhole(name, options);
+        if (range is not { } r) return (rows, features);
+        int end = r.End ?? rows;
+        if (r.Start >= end || end > rows)
+            throw new DataFormatException(spec, 0, $"row range [{r.Start}:{end}] is not inside its {rows} rows");
+        return (end - r.Start, features);
+    }
+
+    private static Dataset Read(string name, ReadOptions options) => Format(name) switch
+    {
+        "idx" => IdxReader.Read(IdxPaths(name).Images, IdxPaths(name).Labels, options.Window),
+        "csv" => CsvReader.Read(name, options.LabelColumn, options.AllowNonFinite, options.Window),
+        _ => LibSvmReader.Read(name, options.Features, options.AllowNonFinite, options.Window),
+    };
+
+    private static (int Rows, int Features) MeasureWhole(string name, ReadOptions options) => Format(name) switch
+    {
+        "idx" => IdxReader.Measure(IdxPaths(name).Images, IdxPaths(name).Labels),
+        "csv" => CsvReader.Measure(name, options.LabelColumn),
+        _ => LibSvmReader.Measure(name, options.Features),
+    };
+
+    private static string Format(string name)
+    {
+        if (name is "fashion-mnist" or "fashion-mnist:train" or "fashion-mnist:test" || name.StartsWith("idx:", StringComparison.Ordinal))
+            return "idx";
         string extension = Path.GetExtension(name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name)
             .ToLowerInvariant();
-        if (extension == ".csv") return CsvReader.Read(name, options.LabelColumn, options.AllowNonFinite);
-        if (SvmExtensions.Contains(extension)) return LibSvmReader.Read(name, options.Features, options.AllowNonFinite);
+        if (extension == ".csv") return "csv";
+        if (SvmExtensions.Contains(extension)) return "svm";
         throw new DataFormatException(name, 0,
             "unknown format: expected .csv, .svm/.libsvm/.svmlight, idx:IMAGES,LABELS or fashion-mnist[:train|:test]");
+    }
+
+    private static (string Images, string Labels) IdxPaths(string name)
+    {
+        if (name is "fashion-mnist" or "fashion-mnist:train") return FashionMnist.Paths("train");
+        if (name == "fashion-mnist:test") return FashionMnist.Paths("test");
+        var parts = name[4..].Split(',');
+        if (parts.Length != 2) throw new DataFormatException(name, 0, "IDX sources are written idx:IMAGES,LABELS");
+        return (parts[0], parts[1]);
     }
 
     private static (string Name, (int Start, int? End)? Range) SplitRange(string spec)

@@ -11,12 +11,15 @@ public static class FashionMnist
 
     public static string LabelsPath(string part) => Path.Combine(Directory, $"{Prefix(part)}-labels-idx1-ubyte.gz");
 
-    public static Dataset Read(string part)
+    public static Dataset Read(string part) => IdxReader.Read(Paths(part).Images, Paths(part).Labels);
+
+    /// <summary>The image and label files of a part, or a clear message when the package is missing.</summary>
+    public static (string Images, string Labels) Paths(string part)
     {
         if (!IsInstalled)
             throw new DataFormatException("fashion-mnist", 0,
                 $"not installed: run 'apt-get install -y dataset-fashion-mnist' (expected files in {Directory})");
-        return IdxReader.Read(ImagesPath(part), LabelsPath(part));
+        return (ImagesPath(part), LabelsPath(part));
     }
 
     private static string Prefix(string part) => part switch

@@ -4,16 +4,18 @@ namespace HyperIft.Data;
 /// LIBSVM / svmlight text (SPEC §6): "label idx:val idx:val ...", 1-based indices, '#' starts a
 /// comment. p is the largest index seen unless <c>features</c> is given, in which case a larger
 /// index is an error (a validation set must not have features the training set lacks).
-/// Stored densely: the kernels are dense.
+/// Stored densely: the kernels are dense. A window needs <c>features</c> (found by <see cref="Measure"/>).
 /// </summary>
 public static class LibSvmReader
 {
-    public static Dataset Read(string path, int? features = null, bool allowNonFinite = false)
+    public static Dataset Read(string path, int? features = null, bool allowNonFinite = false, RowWindow? window = null)
     {
+        if (window is not null && features is null)
+            throw new ArgumentException("reading a window of a LIBSVM file needs its feature count");
         var rows = new List<(int Index, double Value)[]>();
         var y = new List<double>();
         var lines = new List<int>();
-        int maxIndex = 0;
+        int maxIndex = 0, seen = 0;
         foreach (var (text, line) in TextFile.Lines(path))
         {
             var row = text.AsSpan();
@@ -21,6 +23,12 @@ public static class LibSvmReader
             if (hash >= 0) row = row[..hash];
             row = row.Trim();
             if (row.IsEmpty) continue;
+            int index = seen++;
+            if (window is { } w && !w.Contains(index))
+            {
+                if (index >= w.End) break;
+                continue;
+            }
 
             var entries = new List<(int, double)>();
             bool isLabel = true;
@@ -37,17 +45,16 @@ public static class LibSvmReader
                 int colon = token.IndexOf(':');
                 if (colon <= 0)
                     throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
-                if (!int.TryParse(token[..colon], out int index) || index < 1)
-                    throw new DataFormatException(path, line, $"feature index '{token[..colon]}' is not a positive integer");
-                if (features is { } p && index > p)
-                    throw new DataFormatException(path, line, $"feature index {index} exceeds the {p} features of the training set");
-                entries.Add((index, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {index}", allowNonFinite)));
-                maxIndex = Math.Max(maxIndex, index);
+                int feature = FeatureIndex(token, colon, path, line, features);
+                entries.Add((feature, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {feature}", allowNonFinite)));
+                maxIndex = Math.Max(maxIndex, feature);
             }
             rows.Add(entries.ToArray());
             lines.Add(line);
         }
-        if (y.Count == 0) throw new DataFormatException(path, 0, "has no data rows");
+        if (seen == 0) throw new DataFormatException(path, 0, "has no data rows");
+        if (window is { } win && win.End > seen)
+            throw new DataFormatException(path, 0, $"rows [{win.Start}, {win.End}) are outside its {seen} rows");
 
         int width = features ?? maxIndex;
         if (width < 1) throw new DataFormatException(path, 0, "has no features");
@@ -56,5 +63,47 @@ public static class LibSvmReader
             foreach (var (index, value) in rows[i])
                 x[i * width + index - 1] = value;
         return new Dataset(path, width, x, y.ToArray(), lines.ToArray());
+    }
+
+    /// <summary>Rows and features (the largest index, unless given), parsing indices but no values.</summary>
+    public static (int Rows, int Features) Measure(string path, int? features = null)
+    {
+        int rows = 0, maxIndex = 0;
+        foreach (var (text, line) in TextFile.Lines(path))
+        {
+            var row = text.AsSpan();
+            int hash = row.IndexOf('#');
+            if (hash >= 0) row = row[..hash];
+            row = row.Trim();
+            if (row.IsEmpty) continue;
+            rows++;
+            bool isLabel = true;
+            foreach (var range in row.SplitAny(' ', '\t'))
+            {
+                var token = row[range];
+                if (token.IsEmpty) continue;
+                if (isLabel)
+                {
+                    isLabel = false;
+                    continue;
+                }
+                int colon = token.IndexOf(':');
+                if (colon <= 0) throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
+                maxIndex = Math.Max(maxIndex, FeatureIndex(token, colon, path, line, features));
+            }
+        }
+        if (rows == 0) throw new DataFormatException(path, 0, "has no data rows");
+        int width = features ?? maxIndex;
+        if (width < 1) throw new DataFormatException(path, 0, "has no features");
+        return (rows, width);
+    }
+
+    private static int FeatureIndex(ReadOnlySpan<char> token, int colon, string path, int line, int? features)
+    {
+        if (!int.TryParse(token[..colon], out int index) || index < 1)
+            throw new DataFormatException(path, line, $"feature index '{token[..colon]}' is not a positive integer");
+        if (features is { } p && index > p)
+            throw new DataFormatException(path, line, $"feature index {index} exceeds the {p} features of the training set");
+        return index;
     }
 }

@@ -52,58 +52,71 @@ public sealed record SyntheticSpec(int Rows = 2000, int Features = 20, int Class
 /// </summary>
 public static class SyntheticData
 {
-    public static (Dataset Train, Dataset Validation) Generate(string model, SyntheticSpec spec)
-    {
-        var (train, validation, _) = Draw(model, spec, withTest: false);
-        return (train, validation);
-    }
+    public static (Dataset Train, Dataset Validation) Generate(string model, SyntheticSpec spec) =>
+        (GeneratePart(model, spec, DataPart.Train), GeneratePart(model, spec, DataPart.Validation));
 
     /// <summary>Train, validation and a test set of the validation set's size, drawn in that order from one truth.</summary>
-    public static (Dataset Train, Dataset Validation, Dataset Test) GenerateWithTest(string model, SyntheticSpec spec)
-    {
-        var (train, validation, test) = Draw(model, spec, withTest: true);
-        return (train, validation, test!);
-    }
+    public static (Dataset Train, Dataset Validation, Dataset Test) GenerateWithTest(string model, SyntheticSpec spec) =>
+        (GeneratePart(model, spec, DataPart.Train), GeneratePart(model, spec, DataPart.Validation), GeneratePart(model, spec, DataPart.Test));
 
-    private static (Dataset Train, Dataset Validation, Dataset? Test) Draw(string model, SyntheticSpec spec, bool withTest)
+    /// <summary>
+    /// One part, or only the rows of <paramref name="window"/> in it: the random stream is consumed
+    /// for every row before them (so a row is the same whoever draws it), but only the window is kept.
+    /// </summary>
+    public static Dataset GeneratePart(string model, SyntheticSpec spec, DataPart part, RowWindow? window = null)
     {
         if (spec.Rows < 1 || spec.Features < 1) throw new ArgumentException("synthetic data needs n ≥ 1 and p ≥ 1");
+        if (model is not ("ridge" or "logistic" or "softmax")) throw new ArgumentException($"no synthetic data for model '{model}'");
+        if (model == "softmax" && spec.Classes < 2) throw new ArgumentException("softmax needs at least 2 classes");
         var random = new Random(spec.Seed);
         int outputs = model == "softmax" ? spec.Classes : 1;
-        if (model == "softmax" && spec.Classes < 2) throw new ArgumentException("softmax needs at least 2 classes");
         var truth = new double[spec.Features * outputs];
         int informative = Math.Max(1, spec.Features / 2);
         for (int f = 0; f < informative; f++)
             for (int c = 0; c < outputs; c++)
                 truth[f * outputs + c] = Gaussian(random) * 2.0 / Math.Sqrt(informative);
-        string name = $"synthetic:{model}";
-        return (Draw(model, spec.Rows, spec, truth, outputs, random, name + ":train"),
-                Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":validation"),
-                withTest ? Draw(model, spec.ValidationRowsOrDefault, spec, truth, outputs, random, name + ":test") : null);
+
+        int validation = spec.ValidationRowsOrDefault;
+        var (skip, rows, name) = part switch
+        {
+            DataPart.Train => (0, spec.Rows, "train"),
+            DataPart.Validation => (spec.Rows, validation, "validation"),
+            _ => (spec.Rows + validation, validation, "test"),
+        };
+        var w = window ?? new RowWindow(0, rows);
+        if (w.Start < 0 || w.End > rows)
+            throw new DataFormatException($"synthetic:{model}:{name}", 0, $"rows [{w.Start}, {w.End}) are outside its {rows} rows");
+
+        int p = spec.Features;
+        var x = new double[w.Count * p];
+        var y = new double[w.Count];
+        var row = new double[p];
+        var scores = new double[outputs];
+        for (int i = 0; i < skip + w.End; i++)
+        {
+            double label = DrawRow(model, spec, truth, outputs, random, row, scores);
+            int kept = i - skip - w.Start;
+            if (kept < 0) continue;
+            row.CopyTo(x, kept * p);
+            y[kept] = label;
+        }
+        return new Dataset($"synthetic:{model}:{name}", p, x, y, Enumerable.Range(w.Start + 1, w.Count).ToArray());
     }
 
-    private static Dataset Draw(string model, int rows, SyntheticSpec spec, double[] truth, int outputs, Random random, string source)
+    private static double DrawRow(string model, SyntheticSpec spec, double[] truth, int outputs, Random random, double[] x, double[] scores)
     {
-        int p = spec.Features;
-        var x = new double[rows * p];
-        var y = new double[rows];
-        var scores = new double[outputs];
-        for (int i = 0; i < rows; i++)
+        int p = x.Length;
+        for (int f = 0; f < p; f++) x[f] = Gaussian(random);
+        Array.Clear(scores);
+        for (int f = 0; f < p; f++)
+            for (int c = 0; c < outputs; c++)
+                scores[c] += x[f] * truth[f * outputs + c];
+        return model switch
         {
-            for (int f = 0; f < p; f++) x[i * p + f] = Gaussian(random);
-            Array.Clear(scores);
-            for (int f = 0; f < p; f++)
-                for (int c = 0; c < outputs; c++)
-                    scores[c] += x[i * p + f] * truth[f * outputs + c];
-            y[i] = model switch
-            {
-                "ridge" => scores[0] + spec.Noise * Gaussian(random),
-                "logistic" => random.NextDouble() < 1.0 / (1.0 + Math.Exp(-scores[0])) ? 1.0 : 0.0,
-                "softmax" => Categorical(scores, random),
-                _ => throw new ArgumentException($"no synthetic data for model '{model}'"),
-            };
-        }
-        return new Dataset(source, p, x, y, Enumerable.Range(1, rows).ToArray());
+            "ridge" => scores[0] + spec.Noise * Gaussian(random),
+            "logistic" => random.NextDouble() < 1.0 / (1.0 + Math.Exp(-scores[0])) ? 1.0 : 0.0,
+            _ => Categorical(scores, random),
+        };
     }
 
     private static double Gaussian(Random random)

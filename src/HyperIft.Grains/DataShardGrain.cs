@@ -13,33 +13,23 @@ namespace HyperIft.Grains;
 /// activation that lacks either says so with <see cref="ShardStateLostException"/>.
 /// </summary>
 [ShardPlacement]
-public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : VectorPeerGrain, IDataShardGrain
+public sealed class DataShardGrain(ComputeGate gate) : VectorPeerGrain, IDataShardGrain
 {
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;
+    private (DataSetSpec Data, int Start, int Count, Dataset Rows)? _raw; // kept between the two opening passes
     private TrainingShard? _shard;
     private long _point;
 
-    public async Task<(int Rows, int Features)> Measure(DataSetSpec data)
-    {
-        var set = await Read(data);
-        return (set.Rows, set.Features);
-    }
+    public Task<(int Rows, int Features)> Measure(DataSetSpec data) => Input(() => Task.Run(() => data.ToDataSpec().Measure()));
 
     public async Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments)
     {
         if (_summary is not null && !moments && _descriptor == descriptor) return _summary;
-        var whole = await Read(descriptor.Data);
-        var (summary, shard) = await gate.Run(() => Build(whole, descriptor, moments));
+        var rows = await ReadRows(descriptor);
+        var (summary, shard) = await gate.Run(() => Build(rows, descriptor, moments));
         (_descriptor, _summary, _shard, _point) = (descriptor, summary, shard, 0);
-        if (shard is not null)
-        {
-            // The shard has copied its rows: let the whole data set go now rather than at some later
-            // collection, so a silo's memory settles at the size of its shards.
-            whole = null!;
-            cache.Forget(descriptor.Data.ToDataSpec());
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        }
+        if (shard is not null) _raw = null; // the shard holds what it needs
         return summary;
     }
 
@@ -81,11 +71,21 @@ public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : Vecto
         return new LossGradMessage(loss, Mailbox.Post(grad));
     }
 
-    private async Task<Dataset> Read(DataSetSpec data)
+    /// <summary>Only this shard's rows, read from the source (a window of a file, or generated).</summary>
+    private async Task<Dataset> ReadRows(ShardDescriptor d)
+    {
+        if (_raw is { } raw && raw.Data == d.Data && raw.Start == d.Start && raw.Count == d.Count) return raw.Rows;
+        var rows = await Input(() => Task.Run(() => d.Data.ToDataSpec().Load(new RowWindow(d.Start, d.Count))));
+        _raw = (d.Data, d.Start, d.Count, rows);
+        return rows;
+    }
+
+    /// <summary>Bad input read on this silo, reported to the caller as one clear message.</summary>
+    private static async Task<T> Input<T>(Func<Task<T>> read)
     {
         try
         {
-            return await cache.Get(data.ToDataSpec());
+            return await read();
         }
         catch (DataFormatException e)
         {
@@ -93,11 +93,8 @@ public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : Vecto
         }
     }
 
-    private static (ShardSummary, TrainingShard?) Build(Dataset whole, ShardDescriptor d, bool moments)
+    private static (ShardSummary, TrainingShard?) Build(Dataset rows, ShardDescriptor d, bool moments)
     {
-        if (d.Start < 0 || d.Count < 0 || d.Start + d.Count > whole.Rows)
-            throw new ProblemInputException($"{whole.Source}: rows [{d.Start}, {d.Start + d.Count}) are outside its {whole.Rows} rows");
-        var rows = whole.Slice(d.Start, d.Start + d.Count);
         double labelMax = rows.Rows == 0 ? double.NegativeInfinity : rows.Y.Max();
         Vector? mean = null, m2 = null;
         if (moments)
@@ -105,7 +102,7 @@ public sealed class DataShardGrain(DatasetCache cache, ComputeGate gate) : Vecto
             var (mu, dev) = Standardizer.Moments(rows);
             (mean, m2) = (Vector.Of(mu), Vector.Of(dev));
         }
-        var summary = new ShardSummary(whole.Source, rows.Rows, rows.Features, labelMax,
+        var summary = new ShardSummary(rows.Source, rows.Rows, rows.Features, labelMax,
             rows.Y.Contains(0.0), rows.Y.Contains(-1.0), mean, m2);
         if (d.Model is null) return (summary, null);
 

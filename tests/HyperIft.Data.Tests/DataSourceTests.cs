@@ -18,6 +18,42 @@ public class DataSourceTests : IDisposable
     }
 
     [Fact]
+    public void Windows_read_the_same_rows_as_slicing_the_whole_set()
+    {
+        var csv = _files.Write("w.csv", "a,b,y\n1,2,0\n\n3,4,1\n5,6,0\n7,8,1\n");
+        var svm = _files.Write("w.svm", "0 1:1 2:2\n1 2:4\n# note\n0 1:5\n1 2:8\n");
+        foreach (var source in new[] { csv, svm, csv + "[1:4]", svm + "[1:]" })
+        {
+            var options = new ReadOptions(Features: 2);
+            var whole = DataSource.Load(source, options);
+            var (rows, features) = DataSource.Measure(source, options);
+            Assert.Equal((whole.Rows, whole.Features), (rows, features));
+            var window = DataSource.Load(source, options with { Window = new RowWindow(1, rows - 1) });
+            Assert.Equal(whole.X[whole.Features..], window.X);
+            Assert.Equal(whole.Y[1..], window.Y);
+            Assert.Equal(whole.LocateLabel(1), window.LocateLabel(0));
+        }
+        // A bad row outside the window is the business of the shard that reads it.
+        var bad = _files.Write("bad.csv", "1,2,0\n3,x,1\n5,6,0\n");
+        Assert.Equal([5.0, 6.0], DataSource.Load(bad, new ReadOptions(Window: new RowWindow(2, 1))).X);
+        Assert.Contains("bad.csv:2:", Assert.Throws<DataFormatException>(() => DataSource.Load(bad, new ReadOptions(Window: new RowWindow(1, 1)))).Message);
+        Assert.Contains("outside its 3 rows", Assert.Throws<DataFormatException>(() => DataSource.Load(bad, new ReadOptions(Window: new RowWindow(2, 2)))).Message);
+    }
+
+    [Fact]
+    public void Synthetic_windows_are_the_rows_of_the_whole_part()
+    {
+        var spec = new SyntheticSpec(50, 4, 3, Seed: 7);
+        foreach (var part in new[] { DataPart.Train, DataPart.Validation, DataPart.Test })
+        {
+            var whole = SyntheticData.GeneratePart("softmax", spec, part);
+            var window = SyntheticData.GeneratePart("softmax", spec, part, new RowWindow(5, 10));
+            Assert.Equal(whole.X.AsSpan(5 * 4, 10 * 4).ToArray(), window.X);
+            Assert.Equal(whole.Y.AsSpan(5, 10).ToArray(), window.Y);
+        }
+    }
+
+    [Fact]
     public void Formats_are_chosen_by_extension_and_unknown_ones_rejected()
     {
         Assert.Equal(1, DataSource.Load(_files.Write("a.libsvm", "1 1:2\n")).Features);

@@ -40,10 +40,23 @@ public class IdxReaderTests : IDisposable
         var labels = _files.WriteBytes("lab", Idx(1, [3], [1, 2, 3]));
         Assert.Contains("has 3 labels for the 2 images", Assert.Throws<DataFormatException>(() => IdxReader.Read(images, labels)).Message);
         var truncated = _files.WriteBytes("short", Idx(3, [5, 1, 1], [1, 2]));
-        Assert.Contains("is truncated", Assert.Throws<DataFormatException>(() => IdxReader.Read(truncated, labels)).Message);
+        var fiveLabels = _files.WriteBytes("lab5", Idx(1, [5], [1, 2, 3, 4, 5]));
+        Assert.Contains("is truncated", Assert.Throws<DataFormatException>(() => IdxReader.Read(truncated, fiveLabels)).Message);
         var text = _files.Write("text", "hello world");
         Assert.Contains("bad magic number", Assert.Throws<DataFormatException>(() => IdxReader.Read(text, labels)).Message);
         Assert.Contains("has 1 dimensions, expected 3", Assert.Throws<DataFormatException>(() => IdxReader.Read(labels, labels)).Message);
+    }
+
+    [Fact]
+    public void A_window_reads_only_its_items_and_names_them_by_their_place_in_the_file()
+    {
+        var images = _files.WriteBytes("img", Idx(3, [4, 1, 2], [0, 1, 2, 3, 4, 5, 6, 7]), gzip: true);
+        var labels = _files.WriteBytes("lab", Idx(1, [4], [9, 8, 7, 6]), gzip: true);
+        var d = IdxReader.Read(images, labels, new RowWindow(1, 2));
+        Assert.Equal([2 / 255.0, 3 / 255.0, 4 / 255.0, 5 / 255.0], d.X);
+        Assert.Equal([8.0, 7.0], d.Y);
+        Assert.Equal($"{labels}: item 3", d.LocateLabel(1));
+        Assert.Equal((4, 2), IdxReader.Measure(images, labels));
     }
 
     [Fact]

@@ -16,7 +16,6 @@ public static class SiloBuilderExtensions
     {
         silo.Services.AddSingleton(options);
         silo.Services.AddSingleton<ComputeGate>();
-        silo.Services.AddSingleton<DatasetCache>();
         silo.Services.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         silo.Services.AddHostedService<RunKeeper>();
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
