@@ -55,6 +55,34 @@ public class KernelBenchmarks
     public double[] Hvp() => _shard.Hvp(_v);
 }
 
+/// <summary>
+/// The logistic HVP on a shard ten times the L3 cache (400,000 × 100 doubles, 320 MB): the
+/// memory-bound regime a real shard is in, where the read it is compared with runs from DRAM.
+/// </summary>
+public class LargeShardBenchmarks
+{
+    private TrainingShard _shard = null!;
+    private double[] _v = [];
+    private double[] _x = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (train, _) = SyntheticData.Generate("logistic", new SyntheticSpec(400_000, 100, Seed: 1, ValidationRows: 1));
+        var model = new LogisticModel(100);
+        _x = train.X;
+        _shard = new TrainingShard(model, new DataBlock(train.X, train.Y, 100));
+        _v = Enumerable.Range(0, model.Layout.Dimension).Select(i => Math.Cos(i)).ToArray();
+        _shard.SetPoint(new double[model.Layout.Dimension], []);
+    }
+
+    [Benchmark(Baseline = true, Description = "sequential read, 320 MB")]
+    public double SequentialRead() => System.Numerics.Tensors.TensorPrimitives.Sum<double>(_x);
+
+    [Benchmark(Description = "logistic HVP, 320 MB")]
+    public double[] Hvp() => _shard.Hvp(_v);
+}
+
 /// <summary>One CG iteration's vector work on top of an HVP, for a problem of Fashion-MNIST's shape.</summary>
 [MemoryDiagnoser]
 public class CgBenchmarks

@@ -129,6 +129,23 @@ public class ConsoleTests : IDisposable
     }
 
     [Fact]
+    public void Bench_reports_one_row_per_shard_count_with_plausible_numbers()
+    {
+        var r = CliRunner.Run("bench", "--model", "logistic", "--train", "synthetic:n=2000,p=10", "--lambda", "-2",
+            "--shard-counts", "1,3", "--repeat", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var runs = doc.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal([1, 3], runs.Select(x => x.GetProperty("shards").GetInt32()));
+        Assert.All(runs, x =>
+        {
+            Assert.True(x.GetProperty("hessianProducts").GetInt32() > 0);
+            Assert.True(x.GetProperty("inProcessSeconds").GetDouble() > 0);
+            Assert.True(x.GetProperty("grainsSeconds").GetDouble() > 0);
+        });
+    }
+
+    [Fact]
     public void Detach_without_a_cluster_is_refused()
     {
         var r = CliRunner.Run("tune", "--model", "ridge", "--train", "synthetic", "--detach");
