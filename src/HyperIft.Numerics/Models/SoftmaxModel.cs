@@ -29,28 +29,41 @@ public sealed class SoftmaxModel : Model
         int p = Layout.Features, k = Classes;
         using var wt = ClassMajor(theta);
         using var gt = Scratch.Zeroed(p * k);
-        Span<double> z = stackalloc double[k];
-        Span<double> gb = stackalloc double[k];
-        gb.Clear();
+        Span<double> za = stackalloc double[k], zb = stackalloc double[k];
+        Span<double> ga = stackalloc double[k], gb = stackalloc double[k];
+        Span<double> interceptGrad = stackalloc double[k];
+        interceptGrad.Clear();
         var y = data.Y.Span;
         double loss = 0;
-        for (int i = 0; i < data.Rows; i++)
+        // Rows in pairs: the tiled kernels read each weight chunk once for both rows.
+        for (int i = 0; i < data.Rows; i += 2)
         {
-            var x = data.Row(i);
-            Scores(x, wt.Span, theta, z);
-            int label = (int)y[i];
-            double c = Weight(rowWeights, i);
-            loss += c * SoftmaxInPlace(z, label);
-            for (int j = 0; j < k; j++)
-            {
-                double g = c * (z[j] - (j == label ? 1.0 : 0.0));
-                Vec.Axpy(g, x, gt.Span.Slice(j * p, p));
-                gb[j] += g;
-            }
-            if (!cache.IsEmpty) z.CopyTo(cache.Slice(i * k, k));
+            bool pair = i + 1 < data.Rows;
+            var xa = data.Row(i);
+            var xb = pair ? data.Row(i + 1) : xa;
+            PairKernels.Scores(xa, xb, wt.Span, za, zb);
+            loss += RowGradient(theta, za, (int)y[i], Weight(rowWeights, i), ga, interceptGrad, cache, i);
+            if (pair) loss += RowGradient(theta, zb, (int)y[i + 1], Weight(rowWeights, i + 1), gb, interceptGrad, cache, i + 1);
+            else gb.Clear();
+            PairKernels.Accumulate(xa, xb, ga, gb, gt.Span);
         }
         AddFeatureMajor(gt.Span, grad);
-        for (int j = 0; j < Layout.Intercepts; j++) grad[Layout.WeightCount + j] += gb[j];
+        for (int j = 0; j < Layout.Intercepts; j++) grad[Layout.WeightCount + j] += interceptGrad[j];
+        return loss;
+    }
+
+    /// <summary>Turns a row's raw scores into c·(π − e_y) in <paramref name="g"/>; returns c·ℓ and caches π.</summary>
+    private double RowGradient(ReadOnlySpan<double> theta, Span<double> z, int label, double c, Span<double> g,
+        Span<double> interceptGrad, Span<double> cache, int row)
+    {
+        for (int j = 0; j < Layout.Intercepts; j++) z[j] += theta[Layout.WeightCount + j];
+        double loss = c * SoftmaxInPlace(z, label);
+        for (int j = 0; j < z.Length; j++)
+        {
+            g[j] = c * (z[j] - (j == label ? 1.0 : 0.0));
+            interceptGrad[j] += g[j];
+        }
+        if (!cache.IsEmpty) z.CopyTo(cache.Slice(row * z.Length, z.Length));
         return loss;
     }
 
@@ -60,26 +73,34 @@ public sealed class SoftmaxModel : Model
         int p = Layout.Features, k = Classes;
         using var vt = ClassMajor(v);
         using var ht = Scratch.Zeroed(p * k);
-        Span<double> u = stackalloc double[k];
-        Span<double> hb = stackalloc double[k];
-        hb.Clear();
-        for (int i = 0; i < data.Rows; i++)
+        Span<double> ua = stackalloc double[k], ub = stackalloc double[k];
+        Span<double> interceptHv = stackalloc double[k];
+        interceptHv.Clear();
+        for (int i = 0; i < data.Rows; i += 2)
         {
-            var x = data.Row(i);
-            Scores(x, vt.Span, v, u);
-            var prob = cache.Slice(i * k, k);
-            double pu = Vec.Dot(prob, u);
-            double c = Weight(rowWeights, i);
-            // (diag(π) − ππᵀ) u, the softmax Hessian in score space applied to u.
-            for (int j = 0; j < k; j++)
-            {
-                double r = c * prob[j] * (u[j] - pu);
-                Vec.Axpy(r, x, ht.Span.Slice(j * p, p));
-                hb[j] += r;
-            }
+            bool pair = i + 1 < data.Rows;
+            var xa = data.Row(i);
+            var xb = pair ? data.Row(i + 1) : xa;
+            PairKernels.Scores(xa, xb, vt.Span, ua, ub);
+            HessianInScoreSpace(v, ua, cache.Slice(i * k, k), Weight(rowWeights, i), interceptHv);
+            if (pair) HessianInScoreSpace(v, ub, cache.Slice((i + 1) * k, k), Weight(rowWeights, i + 1), interceptHv);
+            else ub.Clear();
+            PairKernels.Accumulate(xa, xb, ua, ub, ht.Span);
         }
         AddFeatureMajor(ht.Span, hv);
-        for (int j = 0; j < Layout.Intercepts; j++) hv[Layout.WeightCount + j] += hb[j];
+        for (int j = 0; j < Layout.Intercepts; j++) hv[Layout.WeightCount + j] += interceptHv[j];
+    }
+
+    /// <summary>u ← c·(diag(π) − ππᵀ) u: the softmax Hessian in score space, applied in place.</summary>
+    private void HessianInScoreSpace(ReadOnlySpan<double> v, Span<double> u, ReadOnlySpan<double> prob, double c, Span<double> interceptHv)
+    {
+        for (int j = 0; j < Layout.Intercepts; j++) u[j] += v[Layout.WeightCount + j];
+        double pu = Vec.Dot(prob, u);
+        for (int j = 0; j < u.Length; j++)
+        {
+            u[j] = c * prob[j] * (u[j] - pu);
+            interceptHv[j] += u[j];
+        }
     }
 
     public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
