@@ -16,13 +16,9 @@ public static class LibSvmReader
         var y = new List<double>();
         var lines = new List<int>();
         int maxIndex = 0, seen = 0;
-        foreach (var (text, line) in TextFile.Lines(path))
+        foreach (var (text, line) in DataLines(path))
         {
             var row = text.AsSpan();
-            int hash = row.IndexOf('#');
-            if (hash >= 0) row = row[..hash];
-            row = row.Trim();
-            if (row.IsEmpty) continue;
             int index = seen++;
             if (window is { } w && !w.Contains(index))
             {
@@ -69,13 +65,9 @@ public static class LibSvmReader
     public static (int Rows, int Features) Measure(string path, int? features = null)
     {
         int rows = 0, maxIndex = 0;
-        foreach (var (text, line) in TextFile.Lines(path))
+        foreach (var (text, line) in DataLines(path))
         {
             var row = text.AsSpan();
-            int hash = row.IndexOf('#');
-            if (hash >= 0) row = row[..hash];
-            row = row.Trim();
-            if (row.IsEmpty) continue;
             rows++;
             bool isLabel = true;
             foreach (var range in row.SplitAny(' ', '\t'))
@@ -96,6 +88,17 @@ public static class LibSvmReader
         int width = features ?? maxIndex;
         if (width < 1) throw new DataFormatException(path, 0, "has no features");
         return (rows, width);
+    }
+
+    /// <summary>The non-blank lines, comments ('#' to the end) removed.</summary>
+    private static IEnumerable<(string Text, int Line)> DataLines(string path)
+    {
+        foreach (var (text, line) in TextFile.Lines(path))
+        {
+            int hash = text.IndexOf('#');
+            string row = (hash >= 0 ? text[..hash] : text).Trim();
+            if (row.Length > 0) yield return (row, line);
+        }
     }
 
     private static int FeatureIndex(ReadOnlySpan<char> token, int colon, string path, int line, int? features)
