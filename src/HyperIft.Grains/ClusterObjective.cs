@@ -156,6 +156,5 @@ public sealed class ClusterObjective : ShardedObjective
     }
 
     /// <summary>Failures of the cluster (a silo gone, a message lost), not of the computation.</summary>
-    public static bool IsTransient(Exception e) =>
-        e is TimeoutException or OrleansException && e is not ProblemInputException;
+    public static bool IsTransient(Exception e) => e is TimeoutException or OrleansException;
 }

@@ -45,6 +45,7 @@ public sealed class TunerGrain(
         OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate); // validates the name
         var info = await Coordinator.Configure(spec.Problem);
         (S.Spec, S.Info) = (spec, info);
+        await Persist(); // a prepared run can still be started after this activation is gone
         return info;
     }
 
