@@ -53,29 +53,27 @@ public static class ConfigFile
         return [.. fromFile, .. rest];
     }
 
+    /// <summary>The top-level properties in file order, each with the line it starts on (one pass of the reader).</summary>
     private static List<(string Key, JsonElement Value, long Line)> Read(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, 0, "file not found");
         var bytes = File.ReadAllBytes(path);
+        var lines = LineStarts(bytes);
         var result = new List<(string, JsonElement, long)>();
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
         {
-            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new DataFormatException(path, 1, "must hold one JSON object");
-            var lines = LineStarts(bytes);
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            int depth = 0;
-            while (reader.Read())
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw new DataFormatException(path, 1, "must hold one JSON object");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) depth++;
-                else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray) depth--;
-                else if (reader.TokenType == JsonTokenType.PropertyName && depth == 1)
-                {
-                    string key = reader.GetString()!;
-                    long line = LineOf(lines, reader.TokenStartIndex);
-                    result.Add((key, doc.RootElement.GetProperty(key).Clone(), line));
-                }
+                string key = reader.GetString()!;
+                long line = LineOf(lines, reader.TokenStartIndex);
+                reader.Read();
+                result.Add((key, JsonElement.ParseValue(ref reader), line));
             }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+                throw new DataFormatException(path, LineOf(lines, reader.TokenStartIndex), "must hold one JSON object and nothing after it");
         }
         catch (JsonException e)
         {

@@ -36,9 +36,6 @@ public sealed class ClusterObjective : ShardedObjective
             (train, trainDescriptors, validation, validationDescriptors, log);
     }
 
-    /// <summary>How many times a shard had to be restored.</summary>
-    public int Recoveries { get; private set; }
-
     protected override async ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
     {
         _point++;
@@ -127,7 +124,6 @@ public sealed class ClusterObjective : ShardedObjective
             }
             catch (Exception e) when (e is ShardStateLostException || IsTransient(e) && clock.Elapsed < RecoveryLimit)
             {
-                Recoveries++;
                 _log.LogWarning("Shard {Set}/{Shard} failed ({Error}); restoring it (attempt {Attempt})",
                     validation ? "val" : "train", s, e.Message, attempt + 1);
                 if (e is not ShardStateLostException)

@@ -15,8 +15,6 @@ public static class Vec
     /// <summary>y ← a·y + x.</summary>
     public static void Aypx(double a, ReadOnlySpan<double> x, Span<double> y) => TensorPrimitives.MultiplyAdd(y, a, x, y);
 
-    public static double[] Copy(ReadOnlySpan<double> x) => x.ToArray();
-
     public static void Scale(double a, Span<double> x) => TensorPrimitives.Multiply(x, a, x);
 
     public static double[] Subtract(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
