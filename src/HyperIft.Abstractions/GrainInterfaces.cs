@@ -48,6 +48,8 @@ public interface ITunerGrain : IGrainWithStringKey, IVectorPeer
     Task Cancel();
 
     /// <summary>Status, with the history from step <paramref name="historyFrom"/> on.</summary>
+    /// <remarks>Answered from memory: a short timeout lets a poll that met a dying silo retry in seconds.</remarks>
+    [ResponseTimeout("00:00:05")]
     Task<RunSnapshot> Status(int historyFrom);
 
     /// <summary>The current λ (final once the run has completed).</summary>
