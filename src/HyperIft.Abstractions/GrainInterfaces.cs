@@ -45,7 +45,8 @@ public interface ITunerGrain : IGrainWithStringKey, IVectorPeer
     Task Start(Vector initialLambda);
     Task Pause();
     Task Resume();
-    Task Cancel();
+    /// <summary>Ends the run at its last completed step; a step in flight is discarded. The reason is kept with the run.</summary>
+    Task Cancel(string reason);
 
     /// <summary>Status, with the history from step <paramref name="historyFrom"/> on.</summary>
     /// <remarks>Answered from memory: a short timeout lets a poll that met a dying silo retry in seconds.</remarks>
@@ -65,8 +66,14 @@ public interface ITunerGrain : IGrainWithStringKey, IVectorPeer
 /// <summary>The persisted list of runs, so that every silo's keeper can wake the active ones.</summary>
 public interface IRunRegistryGrain : IGrainWithIntegerKey
 {
-    Task Add(string runId);
-    Task Finish(string runId);
+    /// <summary>Records a run's summary; a run whose status is final leaves the active list.</summary>
+    [ResponseTimeout("00:00:10")]
+    Task Update(RunSummary run);
+
+    [ResponseTimeout("00:00:10")]
     Task<string[]> Active();
-    Task<string[]> All();
+
+    /// <summary>Every remembered run, oldest first.</summary>
+    [ResponseTimeout("00:00:10")]
+    Task<RunSummary[]> List();
 }

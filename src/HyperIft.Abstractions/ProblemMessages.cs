@@ -20,7 +20,11 @@ public sealed record ProblemSpec(
     [property: Id(5)] bool Intercept,
     [property: Id(6)] bool Standardize,
     [property: Id(7)] double ExampleWeightL2,
-    [property: Id(8)] int Shards);
+    [property: Id(8)] int Shards)
+{
+    /// <summary>More shards than this buys nothing (a shard per core of a large cluster) and costs a grain each.</summary>
+    public const int MaxShards = 1024;
+}
 
 /// <summary>The model a shard evaluates, once the coordinator has settled the class count.</summary>
 [GenerateSerializer, Immutable]

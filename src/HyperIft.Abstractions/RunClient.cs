@@ -34,7 +34,7 @@ public static class RunClient
                 snapshot = await tuner.Status(history.Count);
                 failingSince = null;
             }
-            catch (Exception e) when (e is not ProblemInputException && !ct.IsCancellationRequested)
+            catch (Exception e) when (TransientFailures.IsTransient(e) && !ct.IsCancellationRequested)
             {
                 failingSince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - failingSince > (patience ?? TimeSpan.FromMinutes(3))) throw;

@@ -52,3 +52,20 @@ public sealed record RunSnapshot(
     [property: Id(6)] IReadOnlyList<StepRecordMessage> History,
     [property: Id(7)] string Silo,
     [property: Id(8)] int Recoveries);
+
+/// <summary>
+/// What the run registry remembers of a run, updated by its tuner at every change of status, so
+/// that listing runs reads one grain instead of waking every run ever started.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RunSummary(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] RunStatus Status,
+    [property: Id(2)] string? Reason,
+    [property: Id(3)] int Step,
+    [property: Id(4)] int Steps,
+    [property: Id(5)] string? Model,
+    [property: Id(6)] string? Hyper,
+    [property: Id(7)] int HyperCount,
+    [property: Id(8)] string Silo,
+    [property: Id(9)] DateTime UpdatedUtc);

@@ -19,7 +19,7 @@ public static class Cli
         new("tune", TuneCommand.Summary, TuneCommand.Example, TuneCommand.Options, TuneCommand.Run),
         new("hypergrad", HypergradCommand.Summary, HypergradCommand.Example, HypergradCommand.Options, HypergradCommand.Run),
         new("runs list", RunsCommands.ListSummary, "hyperift runs list --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.List),
-        new("runs show", RunsCommands.ShowSummary, "hyperift runs show RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Show),
+        new("runs show", RunsCommands.ShowSummary, "hyperift runs show RUN-ID --lambda-out lambda.txt --cluster 127.0.0.1:6390", RunsCommands.ShowOptions, RunsCommands.Show),
         new("runs watch", RunsCommands.WatchSummary, "hyperift runs watch RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Watch),
         new("runs pause", RunsCommands.PauseSummary, "hyperift runs pause RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Pause),
         new("runs resume", RunsCommands.ResumeSummary, "hyperift runs resume RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Resume),
@@ -78,6 +78,11 @@ public static class Cli
             stderr.WriteLine($"hyperift {command.Name}: {e.Message}");
             return 3;
         }
+        catch (Exception e) when (TransientFailures.IsTransient(e) && !ct.IsCancellationRequested)
+        {
+            stderr.WriteLine($"hyperift {command.Name}: the cluster did not answer ({Redaction.Redact(e.GetBaseException().Message)}); try again when its silos are up");
+            return 3;
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             stderr.WriteLine($"hyperift {command.Name}: interrupted");
@@ -86,7 +91,7 @@ public static class Cli
         catch (Exception e) when (Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL") is null)
         {
             // A bug or an unforeseen failure: one line, and how to see more.
-            stderr.WriteLine($"hyperift {command.Name}: internal error: {e.GetBaseException().Message} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)");
+            stderr.WriteLine($"hyperift {command.Name}: internal error: {Redaction.Redact(e.GetBaseException().Message)} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)");
             return 1;
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HyperIft.Abstractions;
 using HyperIft.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,15 +25,22 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, string description)
+    private ClusterConnection(IHost host, string? cluster)
     {
         _host = host;
-        Description = description;
+        Description = cluster is null ? "embedded" : Redaction.Redact(cluster);
+        Option = cluster is null || cluster == Environment.GetEnvironmentVariable(EnvironmentVariable) ? "" : $" --cluster {Description}";
         Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
     public IGrainFactory Grains { get; }
+
+    /// <summary>What to print for this cluster: "embedded", or the connection string with its secrets masked.</summary>
     public string Description { get; }
+
+    /// <summary>The option that names this cluster in a printed hint ("" where the environment names it).</summary>
+    public string Option { get; }
+
     public bool IsEmbedded => Description == "embedded";
 
     public static string? Named(string? option) =>
@@ -60,7 +68,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout);
                 client.AddActivityPropagation();
-                if (cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase))
+                if (IsLocalhost(cluster))
                     client.UseStaticClustering(LocalhostGateways(cluster));
                 else
                     client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster));
@@ -74,6 +82,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             });
         }
 
+        if (cluster is not null && !IsLocalhost(cluster)) await RedisPreflight.Check(cluster, serviceId, clusterId, ct);
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ConnectTimeout);
@@ -84,9 +93,11 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (cluster is not null && e is not OperationCanceledException || timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"cannot reach the cluster '{cluster}' ({e.GetBaseException().Message})");
+            throw new ClusterUnavailableException(
+                $"cannot reach the cluster '{Redaction.Redact(cluster)}' with cluster id '{clusterId}' and service id '{serviceId}' " +
+                $"({Redaction.Redact(e.GetBaseException().Message)}); silos started with another --cluster-id need HYPERIFT_CLUSTER_ID set to it");
         }
-        return new ClusterConnection(host, cluster ?? "embedded");
+        return new ClusterConnection(host, cluster);
     }
 
     /// <summary>
@@ -103,6 +114,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         logging.AddFilter("Orleans", level);
         logging.AddFilter("Microsoft", level);
     }
+
+    private static bool IsLocalhost(string cluster) => cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>"localhost" (gateway 30000) or "localhost:30000,30001".</summary>
     private static IPEndPoint[] LocalhostGateways(string cluster)

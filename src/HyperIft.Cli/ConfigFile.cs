@@ -56,8 +56,16 @@ public static class ConfigFile
     /// <summary>The top-level properties in file order, each with the line it starts on (one pass of the reader).</summary>
     private static List<(string Key, JsonElement Value, long Line)> Read(string path)
     {
-        if (!File.Exists(path)) throw new DataFormatException(path, 0, "file not found");
-        var bytes = File.ReadAllBytes(path);
+        if (!File.Exists(path)) throw new DataFormatException(path, 0, Directory.Exists(path) ? "is a folder, not a file" : "file not found");
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException(path, 0, $"cannot be read ({e.Message})");
+        }
         var lines = LineStarts(bytes);
         var result = new List<(string, JsonElement, long)>();
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });

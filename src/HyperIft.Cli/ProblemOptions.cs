@@ -20,7 +20,15 @@ public static class ProblemOptions
         if (l2 <= 0) throw new UsageException("--l2 must be positive");
         return new ProblemSpec(model, hyper, Message(train), Message(validation),
             args.IntOrNull("classes", min: 2), !args.Flag("no-intercept"), args.Flag("standardize"), l2,
-            args.Int("shards", 1, min: 1));
+            Shards(args));
+    }
+
+    private static int Shards(ParsedArgs args)
+    {
+        int shards = args.Int("shards", 1, min: 1);
+        return shards <= ProblemSpec.MaxShards
+            ? shards
+            : throw new UsageException($"--shards must be at most {ProblemSpec.MaxShards}, got {shards}");
     }
 
     /// <summary>The training and validation specs named by --train and --val.</summary>

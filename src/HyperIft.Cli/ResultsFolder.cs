@@ -18,6 +18,54 @@ public sealed record RunReport(
 /// </summary>
 public static class ResultsFolder
 {
+    /// <summary>The files a results folder holds; a folder with result.json in it is one of ours.</summary>
+    public static readonly string[] Files = ["result.json", "history.csv", "lambda.txt", "validation_loss.png", "lambda.png"];
+
+    /// <summary>
+    /// Makes sure the results can be written before any tuning: the folder is new or empty, or holds an
+    /// earlier run and <paramref name="overwrite"/> says it may be replaced; and it is writable.
+    /// A folder of someone else's files is never written into.
+    /// </summary>
+    public static string Prepare(string output, bool overwrite)
+    {
+        if (File.Exists(output)) throw new UsageException($"--output {output} is a file, not a folder");
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            if (!File.Exists(Path.Combine(output, "result.json")))
+                throw new UsageException($"{output} is not empty and holds no run of ours (no result.json): choose a new or empty --output folder");
+            if (!overwrite)
+                throw new UsageException($"{output} already holds a run (result.json); choose another --output or add --overwrite");
+        }
+        string probe = Path.Combine(output, $".hyperift-write-test-{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(output);
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot write the results folder {output}: {e.Message}");
+        }
+        return output;
+    }
+
+    /// <summary>Writes the folder; a failure (disk full, folder removed) is reported, not thrown, so the caller can save the run another way.</summary>
+    public static bool TryWrite(RunReport report, out string? error)
+    {
+        try
+        {
+            Write(report);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return false;
+        }
+    }
+
     public static void Write(RunReport report)
     {
         WriteHistory(Path.Combine(report.Output, "history.csv"), report.Run.History);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HyperIft.Abstractions;
 
 namespace HyperIft.Cli;
@@ -7,7 +8,7 @@ public enum FollowOutcome { Finished, Detached, Cancelled }
 
 /// <summary>
 /// Follows a run with a progress display until it finishes, or until Ctrl-C: then, on a terminal,
-/// asks whether to cancel the run or detach from it; without one it detaches (the run goes on).
+/// asks whether to cancel the run or detach from it; without one, or on SIGTERM, it detaches (the run goes on).
 /// A run on the embedded silo cannot outlive this process, so Ctrl-C cancels it.
 /// </summary>
 public static class RunFollower
@@ -28,18 +29,19 @@ public static class RunFollower
             var tuner = cluster.Grains.GetGrain<ITunerGrain>(runId);
             if (cluster.IsEmbedded || AskCancel(stderr))
             {
-                await tuner.Cancel();
+                await tuner.Cancel($"cancelled by {(Interruption.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C")} at the console");
                 stderr.WriteLine($"run {runId} cancelled");
                 return (FollowOutcome.Cancelled, null);
             }
-            stderr.WriteLine($"detached: run {runId} goes on; follow it with 'hyperift runs watch {runId} --cluster {cluster.Description}'");
+            stderr.WriteLine($"detached: run {runId} goes on; follow it with 'hyperift runs watch {runId}{cluster.Option}'");
             return (FollowOutcome.Detached, null);
         }
     }
 
+    /// <summary>Only a person at a terminal who pressed Ctrl-C is asked; SIGTERM or no terminal: detach.</summary>
     private static bool AskCancel(TextWriter stderr)
     {
-        if (Console.IsInputRedirected) return false;
+        if (Console.IsInputRedirected || Interruption.Signal != PosixSignal.SIGINT) return false;
         stderr.Write("interrupted: cancel the run, or detach and leave it running? [c/D] ");
         string? answer = Console.ReadLine();
         return answer?.Trim().StartsWith('c') == true || answer?.Trim().StartsWith('C') == true;

@@ -7,12 +7,20 @@ using HyperIft.Numerics.Models;
 namespace HyperIft.Cli;
 
 /// <summary>
-/// Scores the final θ on a held-out test set (<c>tune --test SOURCE</c>), read by this process: the
-/// same model, classes and standardization (fitted on the training set) as the run.
+/// A held-out test set (<c>tune --test SOURCE</c>), read by this process before the first step, so
+/// that a wrong file is found before the tuning, not after it: the same model, classes and
+/// standardization (fitted on the training set) as the run. Scores the final θ.
 /// </summary>
-public static class TestSet
+public sealed class TestSet
 {
-    public static (string Source, EvaluationMetrics Metrics) Evaluate(string source, ProblemSpec problem, ProblemInfo info, double[] theta)
+    private readonly Dataset _rows;
+    private readonly Model _model;
+
+    private TestSet(Dataset rows, Model model) => (_rows, _model) = (rows, model);
+
+    public string Source => _rows.Source;
+
+    public static TestSet Load(string source, ProblemSpec problem, ProblemInfo info)
     {
         var spec = new DataSpec(source, SyntheticSpec.IsSynthetic(source) ? DataPart.Test : DataPart.Train,
             problem.Model, problem.Train.LabelColumn, info.Features);
@@ -22,6 +30,9 @@ public static class TestSet
         if (problem.Standardize) test = Standardizer.Fit(problem.Train.ToDataSpec().Load()).Apply(test);
         var model = ModelFactory.Create(problem.Model, info.Features, info.Classes, problem.Intercept);
         LabelCheck.Validate(model, test);
-        return (test.Source, Metrics.Evaluate(model, new DataBlock(test.X, test.Y, test.Features), theta));
+        return new TestSet(test, model);
     }
+
+    public EvaluationMetrics Evaluate(double[] theta) =>
+        Metrics.Evaluate(_model, new DataBlock(_rows.X, _rows.Y, _rows.Features), theta);
 }

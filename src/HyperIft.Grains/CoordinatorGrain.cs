@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using HyperIft.Abstractions;
 using HyperIft.Data;
+using HyperIft.Numerics;
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
@@ -25,13 +27,16 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
     public async Task<ProblemInfo> Configure(ProblemSpec spec)
     {
         if (_spec == spec && _info is not null) return _info;
-        if (spec.Shards < 1) throw new ProblemInputException($"shards must be at least 1, got {spec.Shards}");
+        if (spec.Shards is < 1 or > ProblemSpec.MaxShards)
+            throw new ProblemInputException($"--shards must be from 1 to {ProblemSpec.MaxShards}, got {spec.Shards}");
         (_spec, _info, _objective, _warm) = (null, null, null, null);
 
         string run = this.GetPrimaryKeyString();
         var train = Shards(run, "train", spec.Shards);
         var validation = Shards(run, "val", spec.Shards);
         var (n, p) = await train[0].Measure(spec.Train);
+        if (spec.Shards > n)
+            throw new ProblemInputException($"--shards {spec.Shards} is more than the {n} training rows of {spec.Train.Source}: a shard needs rows");
         var valData = spec.Validation with { Features = p };
         var (m, q) = await validation[0].Measure(valData);
         if (q != p)
@@ -93,7 +98,9 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
         HypergradientResult result;
         try
         {
-            result = await request.Solver.ToSettings().Build().Compute(objective, lambda, warm);
+            var settings = request.Solver.ToSettings();
+            settings.CheckDimension(_info!.ParameterCount);
+            result = await settings.Build().Compute(objective, lambda, warm);
         }
         catch (SolverException e)
         {
@@ -103,6 +110,9 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
         {
             throw new ProblemInputException(e.Message);
         }
+        if (!double.IsFinite(result.TrainLoss) || !double.IsFinite(result.ValidationLoss) || !Vec.AllFinite(result.Hypergradient))
+            throw new ComputationFailedException(string.Create(CultureInfo.InvariantCulture,
+                $"the result is not finite at this λ (training loss {result.TrainLoss}, validation loss {result.ValidationLoss}, λ from {lambda.Min():G4} to {lambda.Max():G4}): λ is a log strength, and e^λ overflows above λ ≈ 709"));
         _warm = result.NextWarmStart;
         var run = new KeyValuePair<string, object?>("run", this.GetPrimaryKeyString());
         HyperIftTelemetry.CgIterations.Record(result.Solve.Iterations, run);

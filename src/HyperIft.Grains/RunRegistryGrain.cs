@@ -1,4 +1,5 @@
 using HyperIft.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace HyperIft.Grains;
 
@@ -6,29 +7,43 @@ namespace HyperIft.Grains;
 public sealed class RunRegistryState
 {
     [Id(0)] public List<string> Active { get; set; } = [];
+
+    /// <summary>Every remembered run in the order they started.</summary>
     [Id(1)] public List<string> All { get; set; } = [];
+
+    [Id(2)] public Dictionary<string, RunSummary> Summaries { get; set; } = [];
 }
 
 /// <summary>The persisted list of runs (one grain, key 0).</summary>
 public sealed class RunRegistryGrain(
-    [PersistentState("registry", HyperIftStorage.Name)] IPersistentState<RunRegistryState> state) : Grain, IRunRegistryGrain
+    [PersistentState("registry", HyperIftStorage.Name)] IPersistentState<RunRegistryState> state,
+    ILogger<RunRegistryGrain> log) : Grain, IRunRegistryGrain
 {
     private const int MaxRemembered = 10_000;
 
-    public async Task Add(string runId)
+    public async Task Update(RunSummary run)
     {
-        if (!state.State.Active.Contains(runId)) state.State.Active.Add(runId);
-        if (!state.State.All.Contains(runId)) state.State.All.Add(runId);
-        if (state.State.All.Count > MaxRemembered) state.State.All.RemoveAt(0);
-        await state.WriteStateAsync();
-    }
-
-    public async Task Finish(string runId)
-    {
-        if (state.State.Active.Remove(runId)) await state.WriteStateAsync();
+        Apply(state.State, run);
+        await state.WriteAsync(log, "the run registry", s => Apply(s, run));
     }
 
     public Task<string[]> Active() => Task.FromResult(state.State.Active.ToArray());
 
-    public Task<string[]> All() => Task.FromResult(state.State.All.ToArray());
+    public Task<RunSummary[]> List() =>
+        Task.FromResult(state.State.All.Select(id => state.State.Summaries.GetValueOrDefault(id)
+            ?? new RunSummary(id, RunStatus.Created, null, 0, 0, null, null, 0, "", default)).ToArray());
+
+    private static void Apply(RunRegistryState s, RunSummary run)
+    {
+        bool active = run.Status is RunStatus.Running or RunStatus.Paused;
+        if (active && !s.Active.Contains(run.RunId)) s.Active.Add(run.RunId);
+        if (!active) s.Active.Remove(run.RunId);
+        if (!s.All.Contains(run.RunId)) s.All.Add(run.RunId);
+        s.Summaries[run.RunId] = run;
+        while (s.All.Count > MaxRemembered)
+        {
+            s.Summaries.Remove(s.All[0]);
+            s.All.RemoveAt(0);
+        }
+    }
 }

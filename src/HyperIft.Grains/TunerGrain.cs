@@ -19,8 +19,10 @@ public sealed class TunerGrain(
     ILogger<TunerGrain> log) : VectorPeerGrain, ITunerGrain
 {
     private const int MaxConsecutiveFailures = 30;
+    private readonly SemaphoreSlim _writes = new(1, 1); // a pause or cancel never interleaves with a step's own write
     private IGrainTimer? _timer;
     private bool _busy;
+    private RunStatus? _registered; // the status the registry last heard of from this activation
     private int _failures;
 
     private TunerState S => state.State;
@@ -39,11 +41,20 @@ public sealed class TunerGrain(
 
     public async Task<ProblemInfo> Prepare(RunSpec spec)
     {
+        if (RunIds.Problem(RunId) is { } badId) throw new ProblemInputException(badId);
         if (S.Status is not RunStatus.Created)
             throw new ProblemInputException($"run '{RunId}' already exists ({S.Status}); choose another run id");
         if (spec.Outer.Steps < 1) throw new ProblemInputException("steps must be at least 1");
         OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate); // validates the name
         var info = await Coordinator.Configure(spec.Problem);
+        try
+        {
+            spec.Solver.ToSettings().CheckDimension(info.ParameterCount); // before any step, not after the first inner solve
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
         (S.Spec, S.Info) = (spec, info);
         await Persist(); // a prepared run can still be started after this activation is gone
         return info;
@@ -69,7 +80,6 @@ public sealed class TunerGrain(
             S.TraceParent = run?.Id;
         }
         await Persist();
-        await Registry.Add(RunId);
         StartTimer();
     }
 
@@ -88,12 +98,12 @@ public sealed class TunerGrain(
         StartTimer();
     }
 
-    public async Task Cancel()
+    public async Task Cancel(string reason)
     {
-        if (S.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled) return;
-        S.Status = RunStatus.Cancelled;
+        if (S.Spec is null) throw new ProblemInputException($"no run '{RunId}'");
+        if (RunClient.IsFinished(S.Status)) return;
+        (S.Status, S.Reason) = (RunStatus.Cancelled, $"{reason} after step {S.Step} of {S.Spec.Outer.Steps}");
         await Persist();
-        await Registry.Finish(RunId);
     }
 
     public Task<RunSnapshot> Status(int historyFrom)
@@ -114,7 +124,7 @@ public sealed class TunerGrain(
             Theta = S.FinalTheta is null ? Vector.Empty : Mailbox.Post(S.FinalTheta),
         });
 
-    public Task Ping() => Task.CompletedTask;
+    public Task Ping() => TellRegistry();
 
     private ICoordinatorGrain Coordinator => GrainFactory.GetGrain<ICoordinatorGrain>(RunId);
     private IRunRegistryGrain Registry => GrainFactory.GetGrain<IRunRegistryGrain>(0);
@@ -147,6 +157,13 @@ public sealed class TunerGrain(
         catch (Exception e) when (e is ProblemInputException or ComputationFailedException)
         {
             await Fail(e.Message);
+        }
+        catch (StateConflictException e)
+        {
+            // Another activation of this run wrote its state: this one is stale, so it steps aside.
+            log.LogWarning("Run {Run}: {Error}; this activation stops", RunId, e.Message);
+            StopTimer();
+            DeactivateOnIdle();
         }
         catch (Exception e)
         {
@@ -185,6 +202,7 @@ public sealed class TunerGrain(
             await Fail($"the hypergradient at step {S.Step} is not finite; λ is kept at its last good value");
             return;
         }
+        if (S.Status == RunStatus.Cancelled) return; // cancelled while this step computed: the reported step stays final
         var optimizer = OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate);
         var (next, optimizerState) = optimizer.Step(S.Lambda, hypergradient,
             new OptimizerState(S.OptimizerStep, S.FirstMoment, S.SecondMoment));
@@ -205,12 +223,12 @@ public sealed class TunerGrain(
     {
         using var activity = StepActivity("hyperift.final_evaluation");
         var reply = await Hypergradient(S.Spec!.Solver, S.WarmTheta, S.WarmV);
+        if (S.Status == RunStatus.Cancelled) return;
         S.FinalHypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
         S.FinalTheta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
         S.Final = reply with { Hypergradient = Vector.Empty, Theta = Vector.Empty, V = Vector.Empty };
         S.Status = RunStatus.Completed;
         await Persist();
-        await Registry.Finish(RunId);
         log.LogInformation("Run {Run} completed: validation loss {Loss}", RunId, reply.ValidationLoss);
     }
 
@@ -219,7 +237,6 @@ public sealed class TunerGrain(
         log.LogError("Run {Run} failed at step {Step}: {Reason}", RunId, S.Step, reason);
         (S.Status, S.Reason) = (RunStatus.Failed, reason);
         await Persist();
-        await Registry.Finish(RunId);
     }
 
     /// <summary>One hypergradient from the coordinator, configuring it first if it lost its setup.</summary>
@@ -253,11 +270,43 @@ public sealed class TunerGrain(
         };
     }
 
+    /// <summary>Writes the run's state, one write at a time, and tells the registry when the status changed.</summary>
     private async Task Persist()
     {
-        S.UpdatedUtc = DateTime.UtcNow;
-        await state.WriteStateAsync();
+        await _writes.WaitAsync();
+        try
+        {
+            S.UpdatedUtc = DateTime.UtcNow;
+            await state.WriteAsync(log, $"run {RunId}");
+        }
+        finally
+        {
+            _writes.Release();
+        }
+        await TellRegistry();
     }
+
+    /// <summary>
+    /// The registry hears of every change of status. A failure here must not fail the step (the run's
+    /// own state is written); the keeper's next ping tries again.
+    /// </summary>
+    private async Task TellRegistry()
+    {
+        if (S.Spec is null || S.Status == RunStatus.Created || S.Status == _registered) return; // a run is listed once started
+        try
+        {
+            var status = S.Status;
+            await Registry.Update(Summary());
+            _registered = status;
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("Run {Run}: the registry did not take its status {Status} ({Error}); retrying later", RunId, S.Status, e.Message);
+        }
+    }
+
+    private RunSummary Summary() => new(RunId, S.Status, S.Reason, S.Step, S.Spec?.Outer.Steps ?? 0, S.Info?.Model,
+        S.Info?.Hyper, S.Info?.HyperCount ?? 0, silo.SiloAddress.ToString(), S.UpdatedUtc);
 
     private void StopTimer()
     {

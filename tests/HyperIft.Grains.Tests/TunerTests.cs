@@ -114,6 +114,54 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         Assert.Equal(steps, snapshot.History.Count);
     }
 
+    [Fact]
+    public async Task A_run_whose_stored_state_vanished_restores_it_and_completes_with_the_undisturbed_result()
+    {
+        // As when Redis restarts without its data: every record in storage is gone mid-run.
+        var problem = Problems.Spec("logistic", "l2-feature", "synthetic:n=2000,p=12,seed=21", 3);
+        var lambda0 = Problems.Lambda(12, -1.0);
+        const int steps = 10;
+        var (_, expected) = await LocalRun(problem, steps, lambda0);
+
+        bool wiped = false;
+        string runId = $"wiped-{Guid.NewGuid():N}";
+        var (snapshot, lambda) = await ClusterRun(runId, problem, steps, lambda0, s =>
+        {
+            if (wiped || s.Step < 3) return Task.CompletedTask;
+            wiped = true;
+            foreach (var file in Directory.GetFiles(fixture.StorageFolder)) File.Delete(file);
+            return Task.CompletedTask;
+        });
+
+        Assert.True(wiped, "the run ended before its state could be wiped");
+        Problems.AssertRelative(lambda, expected, 1e-10, "final λ after storage lost the run");
+        Assert.Equal(steps, snapshot.History.Count);
+        // The registry wrote itself back too, and knows the run finished.
+        var listed = await fixture.Client.GetGrain<IRunRegistryGrain>(0).List();
+        Assert.Equal(RunStatus.Completed, listed.Single(r => r.RunId == runId).Status);
+    }
+
+    [Fact]
+    public async Task A_cancel_during_a_step_is_final_and_says_why()
+    {
+        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=20000,p=40,c=4,seed=8", 2);
+        string runId = $"cancel-{Guid.NewGuid():N}";
+        await RunClient.Start(fixture.Client, runId, Run(problem, 200), _ => Problems.Lambda(40, -2.0));
+        var tuner = fixture.Client.GetGrain<ITunerGrain>(runId);
+        while ((await tuner.Status(int.MaxValue)).Step < 1) await Task.Delay(20);
+        await Task.Delay(150); // inside the next step's computation
+
+        await tuner.Cancel("cancelled by the test");
+        var cancelled = await tuner.Status(0);
+        await Task.Delay(3000); // longer than a step: one still in flight would have been saved by now
+        var later = await tuner.Status(0);
+
+        Assert.Equal(RunStatus.Cancelled, later.Status);
+        Assert.Equal(cancelled.Step, later.Step);
+        Assert.Equal(later.Step, later.History.Count);
+        Assert.Equal($"cancelled by the test after step {later.Step} of 200", later.Reason);
+    }
+
     private static async Task<T> RetryWhileClusterHeals<T>(Func<Task<T>> call)
     {
         for (int attempt = 0; ; attempt++)

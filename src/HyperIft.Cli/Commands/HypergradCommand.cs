@@ -20,13 +20,13 @@ public static class HypergradCommand
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
 
-        var info = await coordinator.Configure(spec);
+        var info = await coordinator.Configure(spec).WaitAsync(ct);
         stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
         var lambda = ProblemOptions.Lambda(args, info);
 
         var clock = Stopwatch.StartNew();
         var reply = await coordinator.Hypergradient(new HypergradientRequest(
-            await VectorTransfer.Send(coordinator, lambda), Grains.Conversions.ToSpec(solver), null, null));
+            await VectorTransfer.Send(coordinator, lambda), Grains.Conversions.ToSpec(solver), null, null)).WaitAsync(ct);
         var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         double seconds = clock.Elapsed.TotalSeconds;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using HyperIft.Abstractions;
+using HyperIft.Data;
 
 namespace HyperIft.Cli.Commands;
 
@@ -10,6 +11,10 @@ public static class RunsCommands
     public static readonly OptionSpec Cluster = CommonOptions.Solver.Single(o => o.Name == "cluster");
     public static readonly OptionSpec Json = CommonOptions.Solver.Single(o => o.Name == "json");
     public static readonly OptionSpec[] Options = [Cluster, Json];
+    public static readonly OptionSpec[] ShowOptions = [Cluster, Json, new("lambda-out", "write the run's current λ to FILE, one value per line (loadable by --lambda-file)", "FILE")];
+
+    /// <summary>How long a command rides out a silo that is dying or restarting before it gives up (exit 3).</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     public const string ListSummary = "list the runs of a cluster";
     public const string ShowSummary = "show one run: status, progress, best step, λ";
@@ -21,8 +26,8 @@ public static class RunsCommands
     public static async Task<int> List(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         await using var cluster = await Connect(args, ct);
-        var ids = await cluster.Grains.GetGrain<IRunRegistryGrain>(0).All();
-        var runs = await Task.WhenAll(ids.Select(id => cluster.Grains.GetGrain<ITunerGrain>(id).Status(int.MaxValue)));
+        var remembered = await Retry(() => cluster.Grains.GetGrain<IRunRegistryGrain>(0).List(), ct);
+        var runs = await Task.WhenAll(remembered.Select(r => Current(cluster.Grains, r)));
         if (args.Flag("json"))
         {
             stdout.WriteLine(HypergradientReport.Json(w =>
@@ -31,7 +36,7 @@ public static class RunsCommands
                 foreach (var r in runs)
                 {
                     w.WriteStartObject();
-                    WriteRun(w, r, withHistory: false);
+                    WriteSummary(w, r);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -45,7 +50,7 @@ public static class RunsCommands
         }
         stdout.WriteLine($"{"RUN",-40} {"STATUS",-10} {"STEP",9} {"MODEL/HYPER",-26} SILO");
         foreach (var r in runs)
-            stdout.WriteLine($"{r.RunId,-40} {r.Status.ToString().ToLowerInvariant(),-10} {$"{r.Step}/{r.Steps}",9} {$"{r.Info?.Model}/{r.Info?.Hyper}",-26} {r.Silo}");
+            stdout.WriteLine($"{r.RunId,-40} {r.Status.ToString().ToLowerInvariant(),-10} {$"{r.Step}/{r.Steps}",9} {$"{r.Model}/{r.Hyper}",-26} {r.Silo}");
         return 0;
     }
 
@@ -53,8 +58,20 @@ public static class RunsCommands
     {
         string runId = RunId(args, "show");
         await using var cluster = await Connect(args, ct);
-        var run = await cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0);
-        var lambda = await RunClient.Lambda(cluster.Grains, runId);
+        var run = await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0), ct);
+        var lambda = await Retry(() => RunClient.Lambda(cluster.Grains, runId), ct);
+        if (args.String("lambda-out") is { } lambdaOut)
+        {
+            try
+            {
+                LambdaFile.Write(lambdaOut, lambda);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"cannot write --lambda-out {lambdaOut}: {e.Message}");
+            }
+            stderr.WriteLine($"λ ({lambda.Length} values, step {run.Step}) written to {Path.GetFullPath(lambdaOut)}");
+        }
         if (args.Flag("json"))
         {
             stdout.WriteLine(HypergradientReport.Json(w =>
@@ -83,7 +100,7 @@ public static class RunsCommands
     {
         string runId = RunId(args, "watch");
         await using var cluster = await Connect(args, ct);
-        await cluster.Grains.GetGrain<ITunerGrain>(runId).Status(int.MaxValue); // an unknown id fails here, clearly
+        await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(int.MaxValue), ct); // an unknown id fails here, clearly
         var (outcome, final) = await RunFollower.Follow(cluster, runId, stderr, ct);
         if (outcome != FollowOutcome.Finished) return outcome == FollowOutcome.Detached ? 0 : 130;
         stdout.WriteLine($"run {runId} {final!.Status.ToString().ToLowerInvariant()}{(final.Reason is null ? "" : $": {final.Reason}")}");
@@ -97,30 +114,65 @@ public static class RunsCommands
         Control(args, "resume", stdout, t => t.Resume(), ct);
 
     public static Task<int> Cancel(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
-        Control(args, "cancel", stdout, t => t.Cancel(), ct);
+        Control(args, "cancel", stdout, t => t.Cancel("cancelled by 'hyperift runs cancel'"), ct);
 
     private static async Task<int> Control(ParsedArgs args, string verb, TextWriter stdout, Func<ITunerGrain, Task> action, CancellationToken ct)
     {
         string runId = RunId(args, verb);
         await using var cluster = await Connect(args, ct);
         var tuner = cluster.Grains.GetGrain<ITunerGrain>(runId);
-        await tuner.Status(int.MaxValue);
-        await action(tuner);
-        var run = await tuner.Status(int.MaxValue);
+        await Retry(() => tuner.Status(int.MaxValue), ct);
+        await Retry(async () => { await action(tuner); return 0; }, ct);
+        var run = await Retry(() => tuner.Status(int.MaxValue), ct);
         stdout.WriteLine($"run {runId}: {run.Status.ToString().ToLowerInvariant()} at step {run.Step}/{run.Steps}");
         return 0;
     }
 
-    private static string RunId(ParsedArgs args, string verb) =>
-        args.Positionals.Count == 1
-            ? args.Positionals[0]
-            : throw new UsageException($"'runs {verb}' takes one run id (see 'hyperift runs list')");
+    private static string RunId(ParsedArgs args, string verb)
+    {
+        if (args.Positionals.Count != 1) throw new UsageException($"'runs {verb}' takes one run id (see 'hyperift runs list')");
+        string runId = args.Positionals[0];
+        return RunIds.Problem(runId) is { } problem ? throw new UsageException(problem) : runId;
+    }
+
+    /// <summary>
+    /// A finished run is listed as the registry remembers it; only an active run (whose tuner is awake
+    /// anyway) is asked for its current step. One that does not answer in time is listed as remembered.
+    /// </summary>
+    private static async Task<RunSummary> Current(IGrainFactory grains, RunSummary run)
+    {
+        if (run.Status is not (RunStatus.Running or RunStatus.Paused)) return run;
+        try
+        {
+            var now = await grains.GetGrain<ITunerGrain>(run.RunId).Status(int.MaxValue);
+            return run with { Status = now.Status, Reason = now.Reason, Step = now.Step, Silo = now.Silo };
+        }
+        catch (Exception e) when (TransientFailures.IsTransient(e))
+        {
+            return run;
+        }
+    }
+
+    private static Task<T> Retry<T>(Func<Task<T>> call, CancellationToken ct) => TransientFailures.Retry(call, Patience, ct);
 
     private static async Task<ClusterConnection> Connect(ParsedArgs args, CancellationToken ct)
     {
         string cluster = ClusterConnection.Named(args.String("cluster"))
             ?? throw new UsageException($"runs live on a cluster: give --cluster or set {ClusterConnection.EnvironmentVariable} (a run on the embedded silo ends with its process)");
         return await ClusterConnection.Open(cluster, ct);
+    }
+
+    private static void WriteSummary(Utf8JsonWriter w, RunSummary r)
+    {
+        w.WriteString("runId", r.RunId);
+        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
+        if (r.Reason is not null) w.WriteString("reason", r.Reason);
+        w.WriteNumber("step", r.Step);
+        w.WriteNumber("steps", r.Steps);
+        w.WriteString("silo", r.Silo);
+        if (r.Model is not null) w.WriteString("model", r.Model);
+        if (r.Hyper is not null) w.WriteString("hyper", r.Hyper);
+        w.WriteNumber("lambdaCount", r.HyperCount);
     }
 
     private static void WriteRun(Utf8JsonWriter w, RunSnapshot r, bool withHistory)

@@ -46,18 +46,25 @@ public static class TuneCommand
             args.Choice("tol-schedule", Schedules.Names, "constant"));
         var spec = new RunSpec(problem, Conversions.ToSpec(CommonOptions.SolverSettings(args)), outer);
         string runId = args.String("run-id") ?? $"{problem.Model}-{problem.Hyper}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(1000):D3}";
-        string output = args.Flag("detach") ? "" : PrepareOutput(args, runId);
+        if (RunIds.Problem(runId) is { } badId) throw new UsageException($"--run-id: {badId}");
+        string output = args.Flag("detach") ? "" : ResultsFolder.Prepare(args.String("output") ?? Path.Combine("results", runId), args.Flag("overwrite"));
 
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
         if (args.Flag("detach") && cluster.IsEmbedded)
             throw new UsageException("--detach needs a cluster (--cluster or HYPERIFT_CLUSTER): a run on the embedded silo ends with this process");
         var clock = Stopwatch.StartNew();
-        var info = await RunClient.Start(cluster.Grains, runId, spec, i => ProblemOptions.Lambda(args, i));
+        TestSet? test = null;
+        var info = await RunClient.Start(cluster.Grains, runId, spec, i =>
+        {
+            // Everything that could fail after the tuning is checked before its first step.
+            if (args.String("test") is { } testSource) test = TestSet.Load(testSource, problem, i);
+            return ProblemOptions.Lambda(args, i);
+        }).WaitAsync(ct);
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
         if (args.Flag("detach"))
         {
             stdout.WriteLine(runId);
-            stderr.WriteLine($"detached; follow it with 'hyperift runs watch {runId} --cluster {cluster.Description}'");
+            stderr.WriteLine($"detached; follow it with 'hyperift runs watch {runId}{cluster.Option}'");
             return 0;
         }
 
@@ -67,11 +74,17 @@ public static class TuneCommand
 
         var lambda = await RunClient.Lambda(cluster.Grains, runId);
         var evaluation = await RunClient.FinalEvaluation(cluster.Grains, runId);
-        var test = evaluation is not null && args.String("test") is { } testSource
-            ? TestSet.Evaluate(testSource, problem, info, evaluation.Theta)
-            : ((string, Numerics.Models.EvaluationMetrics)?)null;
-        var report = new RunReport(final!, lambda, evaluation, test, spec, seconds, output);
-        ResultsFolder.Write(report);
+        var scored = evaluation is not null && test is not null ? (test.Source, test.Evaluate(evaluation.Theta)) : ((string, Numerics.Models.EvaluationMetrics)?)null;
+        var report = new RunReport(final!, lambda, evaluation, scored, spec, seconds, output);
+        if (!ResultsFolder.TryWrite(report, out string? writeError))
+        {
+            stderr.WriteLine($"hyperift tune: run {runId} {final!.Status.ToString().ToLowerInvariant()}, but its results could not be written to {Path.GetFullPath(output)}: {writeError}");
+            stderr.WriteLine(cluster.IsEmbedded
+                ? $"λ is printed below, one value per line (the embedded silo ends with this process)"
+                : $"the run is kept on the cluster: 'hyperift runs show {runId} --lambda-out FILE{cluster.Option}' fetches its λ");
+            if (cluster.IsEmbedded) foreach (var l in lambda) stdout.WriteLine(l.ToString("R", CultureInfo.InvariantCulture));
+            return 1;
+        }
         if (final!.Status != RunStatus.Completed)
         {
             stderr.WriteLine($"hyperift tune: run {runId} {final.Status.ToString().ToLowerInvariant()}: {final.Reason}; its last good λ is in {Path.GetFullPath(output)}");
@@ -87,7 +100,7 @@ public static class TuneCommand
             double first = final.History.Count > 0 ? final.History[0].ValidationLoss : reply.ValidationLoss;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"validation loss {first:R} → {reply.ValidationLoss:R} in {final.Steps} steps ({seconds:F1} s)"));
-            if (test is { } t)
+            if (scored is { } t)
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"test ({t.Item1}): loss {t.Item2.Loss:F6}{(t.Item2.Accuracy is { } acc ? $", accuracy {acc:P2}" : "")}{(t.Item2.Rmse is { } rmse ? $", RMSE {rmse:G6}" : "")}"));
             stdout.WriteLine($"λ: {HypergradientReport.Summary(lambda)}");
@@ -100,21 +113,5 @@ public static class TuneCommand
     {
         double lr = args.Double("outer-lr", 0.1);
         return lr > 0 ? lr : throw new UsageException("--outer-lr must be positive");
-    }
-
-    private static string PrepareOutput(ParsedArgs args, string runId)
-    {
-        string output = args.String("output") ?? Path.Combine("results", runId);
-        if (File.Exists(Path.Combine(output, "result.json")) && !args.Flag("overwrite"))
-            throw new UsageException($"{output} already holds a run (result.json); choose another --output or add --overwrite");
-        try
-        {
-            Directory.CreateDirectory(output);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot create the results folder {output}: {e.Message}");
-        }
-        return output;
     }
 }

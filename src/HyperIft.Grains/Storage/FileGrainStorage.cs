@@ -17,6 +17,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         if (!File.Exists(path))
         {
             grainState.RecordExists = false;
+            grainState.ETag = null; // the next write creates the record
             return;
         }
         var bytes = await File.ReadAllBytesAsync(path);
@@ -29,6 +30,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     {
         Directory.CreateDirectory(folder);
         string path = PathOf(stateName, grainId);
+        CheckETag(path, grainState.ETag, grainId);
         string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await File.WriteAllBytesAsync(temp, serializer.Serialize(grainState.State).ToArray());
         File.Move(temp, path, overwrite: true);
@@ -38,10 +40,25 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        File.Delete(PathOf(stateName, grainId));
+        string path = PathOf(stateName, grainId);
+        CheckETag(path, grainState.ETag, grainId);
+        File.Delete(path);
         grainState.RecordExists = false;
         grainState.ETag = null;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// As Orleans' own providers do: a write must name the version it read (none for a new record),
+    /// so a stale activation, or a grain whose record was deleted under it, cannot overwrite silently.
+    /// (Between silos of one machine; the check and the rename are not one atomic step.)
+    /// </summary>
+    private static void CheckETag(string path, string? expected, GrainId grainId)
+    {
+        string? stored = File.Exists(path) ? File.GetLastWriteTimeUtc(path).Ticks.ToString() : null;
+        if (stored != expected)
+            throw new InconsistentStateException($"the stored state of {grainId} is at version {stored ?? "(none)"}, this write expected {expected ?? "(none)"}",
+                stored ?? "", expected ?? "");
     }
 
     private string PathOf(string stateName, GrainId grainId)

@@ -32,6 +32,14 @@ public sealed record SolverSettings(
         });
 
     public ImplicitHypergradient Build() => Build(InnerTolerance, SolverTolerance);
+
+    /// <summary>Refuses, before any work, a solver that cannot handle θ of this dimension (the dense exact solve).</summary>
+    public void CheckDimension(int dimension)
+    {
+        if (Solver == "exact" && dimension > DenseCholeskySolver.DefaultMaxDimension)
+            throw new ArgumentException(
+                $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)");
+    }
 }
 
 /// <summary>

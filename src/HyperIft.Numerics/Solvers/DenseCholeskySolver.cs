@@ -10,7 +10,9 @@ public sealed class DenseCholeskySolver : ILinearSolver
 {
     public string Name => "exact";
 
-    public int MaxDimension { get; init; } = 4000;
+    public const int DefaultMaxDimension = 4000;
+
+    public int MaxDimension { get; init; } = DefaultMaxDimension;
 
     public async ValueTask<SolveResult> Solve(ILinearOperator a, double[] b, double[]? initialGuess = null,
         CancellationToken ct = default)
