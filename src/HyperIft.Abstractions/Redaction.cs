@@ -14,6 +14,8 @@ public static partial class Redaction
     public static string Redact(string? text) =>
         text is null ? "" : Secret().Replace(text, m => $"{m.Groups["key"].Value}={Mask}");
 
-    [GeneratedRegex(@"(?<key>\b(?:password|pwd|user)\s*)=[^,;\s'""]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A value runs to the next comma (StackExchange.Redis's separator), quote or space.
+
+    [GeneratedRegex(@"\b(?<key>password|pwd|user)\s*=\s*[^,\s'""]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Secret();
 }

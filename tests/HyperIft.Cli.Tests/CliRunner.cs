@@ -14,7 +14,13 @@ public static class CliRunner
 
     public static Result Run(params string[] args) => RunIn(Environment.CurrentDirectory, args);
 
-    public static Result RunIn(string workingDirectory, params string[] args)
+    public static Result RunIn(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>With extra environment variables (HYPERIFT_CLUSTER_ID and the like).</summary>
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(Environment.CurrentDirectory, environment, args);
+
+    private static Result Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +28,7 @@ public static class CliRunner
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;

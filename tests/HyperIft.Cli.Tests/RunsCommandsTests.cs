@@ -44,6 +44,14 @@ public class RunsCommandsTests(SiloProcess silo) : IClassFixture<SiloProcess>, I
         Assert.Equal("completed", shown.RootElement.GetProperty("status").GetString());
         Assert.Equal(40, shown.RootElement.GetProperty("history").GetArrayLength());
 
+        // A detached run's whole λ, fetched into a file loadable by --lambda-file.
+        string lambdaOut = Path.Combine(_dir, "lambda.txt");
+        var fetched = CliRunner.Run("runs", "show", runId, "--lambda-out", lambdaOut, "--cluster", silo.Cluster);
+        Assert.True(fetched.ExitCode == 0, fetched.Stderr);
+        var lambda = File.ReadAllLines(lambdaOut).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(30, lambda.Length);
+        Assert.Contains(lambda, l => l != 0.0);
+
         var cancelAfter = CliRunner.Run("runs", "cancel", runId, "--cluster", silo.Cluster);
         Assert.True(cancelAfter.ExitCode == 0, cancelAfter.Stderr); // cancelling a finished run changes nothing
         Assert.Contains("completed", cancelAfter.Stdout);
@@ -114,5 +122,13 @@ public class RunsCommandsTests(SiloProcess silo) : IClassFixture<SiloProcess>, I
         var r = CliRunner.Run("runs", "list");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("runs live on a cluster", r.Stderr);
+    }
+
+    [Fact]
+    public void A_client_with_another_cluster_id_is_told_which_id_it_used()
+    {
+        var r = CliRunner.RunWith(new Dictionary<string, string> { ["HYPERIFT_CLUSTER_ID"] = "not-this-one" },
+            "runs", "list", "--cluster", silo.Cluster);
+        CliAssert.Fails(r, 3, "cluster id 'not-this-one'", "HYPERIFT_CLUSTER_ID");
     }
 }
