@@ -1,3 +1,4 @@
+using HyperIft.Numerics.Optimization;
 namespace HyperIft.Abstractions;
 
 /// <summary>The client side of a run: start it, follow it, collect its results.</summary>
@@ -23,7 +24,7 @@ public static class RunClient
         TimeSpan? pollInterval = null, TimeSpan? patience = null, CancellationToken ct = default)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
-        var history = new List<StepRecordMessage>();
+        var history = new List<StepRecord>();
         string? silo = null;
         DateTime? failingSince = null;
         while (true)

@@ -1,3 +1,5 @@
+using HyperIft.Numerics.Optimization;
+
 namespace HyperIft.Abstractions;
 
 /// <summary>The outer loop of a run.</summary>
@@ -12,33 +14,15 @@ public sealed record OuterSpec(
 [GenerateSerializer, Immutable]
 public sealed record RunSpec(
     [property: Id(0)] ProblemSpec Problem,
-    [property: Id(1)] SolverSpec Solver,
-    [property: Id(2)] OuterSpec Outer);
+    [property: Id(1)] SolverSettings Solver,
+    [property: Id(2)] OuterSpec Outer)
+{
+    /// <summary>The library's outer loop for this run: the one place a step is defined.</summary>
+    public OuterLoop Loop() => new(Solver, OuterOptimizerFactory.Create(Outer.Optimizer, Outer.LearningRate),
+        ToleranceSchedule.Named(Outer.ToleranceSchedule));
+}
 
 public enum RunStatus { Created, Running, Paused, Completed, Failed, Cancelled }
-
-/// <summary>
-/// One outer step of a run's history (values at the λ before the update). A run with few
-/// hyperparameters keeps the whole λ of each step (<see cref="Lambda"/>), for trajectory plots.
-/// </summary>
-[GenerateSerializer, Immutable]
-public sealed record StepRecordMessage(
-    [property: Id(0)] int Step,
-    [property: Id(1)] double ValidationLoss,
-    [property: Id(2)] double TrainLoss,
-    [property: Id(3)] double HypergradientNorm,
-    [property: Id(4)] int CgIterations,
-    [property: Id(5)] int NewtonIterations,
-    [property: Id(6)] double InnerGradNorm,
-    [property: Id(7)] double Seconds,
-    [property: Id(8)] double LambdaMin,
-    [property: Id(9)] double LambdaMean,
-    [property: Id(10)] double LambdaMax,
-    [property: Id(11)] double[]? Lambda)
-{
-    /// <summary>Runs with at most this many hyperparameters record λ at every step.</summary>
-    public const int TrajectoryLimit = 16;
-}
 
 /// <summary>Where a run stands, for status and progress displays.</summary>
 [GenerateSerializer, Immutable]
@@ -49,7 +33,7 @@ public sealed record RunSnapshot(
     [property: Id(3)] int Step,
     [property: Id(4)] int Steps,
     [property: Id(5)] ProblemInfo? Info,
-    [property: Id(6)] IReadOnlyList<StepRecordMessage> History,
+    [property: Id(6)] IReadOnlyList<StepRecord> History,
     [property: Id(7)] string Silo,
     [property: Id(8)] int Recoveries);
 

@@ -1,16 +1,7 @@
-namespace HyperIft.Abstractions;
+using HyperIft.Numerics.Optimization;
+using HyperIft.Numerics.Solvers;
 
-/// <summary>How each hypergradient is solved (mirrors HyperIft.Numerics.Optimization.SolverSettings).</summary>
-[GenerateSerializer, Immutable]
-public sealed record SolverSpec(
-    [property: Id(0)] string Solver,
-    [property: Id(1)] double InnerTolerance,
-    [property: Id(2)] double SolverTolerance,
-    [property: Id(3)] int MaxCgIterations,
-    [property: Id(4)] bool Jacobi,
-    [property: Id(5)] int NeumannTerms,
-    [property: Id(6)] double? NeumannAlpha,
-    [property: Id(7)] int MaxNewtonIterations);
+namespace HyperIft.Abstractions;
 
 /// <summary>A shard's sums of loss and gradient.</summary>
 [GenerateSerializer, Immutable]
@@ -20,7 +11,7 @@ public sealed record LossGradMessage([property: Id(0)] double Loss, [property: I
 [GenerateSerializer, Immutable]
 public sealed record HypergradientRequest(
     [property: Id(0)] Vector Lambda,
-    [property: Id(1)] SolverSpec Solver,
+    [property: Id(1)] SolverSettings Solver,
     [property: Id(2)] Vector? WarmTheta,
     [property: Id(3)] Vector? WarmV);
 
@@ -40,4 +31,17 @@ public sealed record HypergradientReply(
     [property: Id(10)] Vector Theta,
     [property: Id(11)] Vector V,
     [property: Id(12)] double Seconds,
-    [property: Id(13)] int HessianProducts);
+    [property: Id(13)] int HessianProducts,
+    [property: Id(14)] int InnerHessianProducts)
+{
+    /// <summary>The library's result, its vectors fetched from <paramref name="source"/> (in chunks where they are large).</summary>
+    public async Task<HypergradientResult> Fetch(IVectorPeer source)
+    {
+        var hypergradient = await VectorTransfer.Fetch(source, Hypergradient);
+        var theta = await VectorTransfer.Fetch(source, Theta);
+        var v = await VectorTransfer.Fetch(source, V);
+        return new HypergradientResult(hypergradient, ValidationLoss, TrainLoss,
+            new InnerResult(theta, TrainLoss, InnerGradNorm, InnerIterations, InnerHessianProducts, InnerConverged),
+            new SolveResult(SolverName, v, SolverIterations, SolverResidual, SolverConverged), v, HessianProducts);
+    }
+}

@@ -1,3 +1,4 @@
+using HyperIft.Numerics.Optimization;
 using HyperIft.Abstractions;
 using ScottPlot;
 
@@ -9,7 +10,7 @@ public static class Plots
     private const int Width = 800, Height = 500;
 
     /// <summary>validation_loss.png always; lambda.png: trajectories for a few λ, a histogram of the final λ for many.</summary>
-    public static IReadOnlyList<string> Write(string output, IReadOnlyList<StepRecordMessage> history, double[] finalLambda, double? finalLoss)
+    public static IReadOnlyList<string> Write(string output, IReadOnlyList<StepRecord> history, double[] finalLambda, double? finalLoss)
     {
         var written = new List<string>();
         if (history.Count == 0) return written;
@@ -29,7 +30,7 @@ public static class Plots
         written.Add(Save(loss, Path.Combine(output, "validation_loss.png")));
 
         var lambda = new Plot();
-        if (history.All(r => r.Lambda is not null) && finalLambda.Length <= StepRecordMessage.TrajectoryLimit)
+        if (history.All(r => r.Lambda is not null) && finalLambda.Length <= StepRecord.TrajectoryLimit)
         {
             var x = Enumerable.Range(0, history.Count + 1).Select(i => (double)i).ToArray();
             for (int k = 0; k < finalLambda.Length; k++)

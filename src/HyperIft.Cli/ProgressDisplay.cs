@@ -1,3 +1,4 @@
+using HyperIft.Numerics.Optimization;
 using System.Diagnostics;
 using System.Globalization;
 using HyperIft.Abstractions;
@@ -33,7 +34,7 @@ public sealed class ProgressDisplay(TextWriter output, bool interactive)
             if (interactive) Bar(snapshot, r);
             else
                 Line(string.Create(CultureInfo.InvariantCulture,
-                    $"step {r.Step + 1,4}/{snapshot.Steps}  val {r.ValidationLoss:F6}  ‖dg/dλ‖ {r.HypergradientNorm:E2}  cg {r.CgIterations,4}  newton {r.NewtonIterations,2}  {_clock.Elapsed.TotalSeconds,7:F1} s  {Eta(r.Step + 1, snapshot.Steps)}"));
+                    $"step {r.Step + 1,4}/{snapshot.Steps}  val {r.ValidationLoss:F6}  ‖dg/dλ‖ {r.HypergradientNorm:E2}  cg {r.CgIterations,4}  newton {r.InnerIterations,2}  {_clock.Elapsed.TotalSeconds,7:F1} s  {Eta(r.Step + 1, snapshot.Steps)}"));
         }
     }
 
@@ -44,7 +45,7 @@ public sealed class ProgressDisplay(TextWriter output, bool interactive)
         _barDrawn = false;
     }
 
-    private void Bar(RunSnapshot snapshot, StepRecordMessage r)
+    private void Bar(RunSnapshot snapshot, StepRecord r)
     {
         const int width = 24;
         int done = r.Step + 1;

@@ -1,3 +1,4 @@
+using HyperIft.Numerics.Optimization;
 using System.Globalization;
 using System.Text.Json;
 using HyperIft.Abstractions;
@@ -122,12 +123,12 @@ public static class ResultsFolder
         return r.Final is { } f && f.Reply.ValidationLoss < best.ValidationLoss ? r.Run.History.Count : best.Step;
     }
 
-    private static void WriteHistory(string path, IReadOnlyList<StepRecordMessage> history)
+    private static void WriteHistory(string path, IReadOnlyList<StepRecord> history)
     {
         using var writer = new StreamWriter(path);
         writer.WriteLine("step,validation_loss,train_loss,hypergradient_norm,cg_iterations,newton_iterations,inner_grad_norm,seconds,lambda_min,lambda_mean,lambda_max");
         foreach (var r in history)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Step},{r.ValidationLoss:R},{r.TrainLoss:R},{r.HypergradientNorm:R},{r.CgIterations},{r.NewtonIterations},{r.InnerGradNorm:R},{r.Seconds:F4},{r.LambdaMin:R},{r.LambdaMean:R},{r.LambdaMax:R}"));
+                $"{r.Step},{r.ValidationLoss:R},{r.TrainLoss:R},{r.HypergradientNorm:R},{r.CgIterations},{r.InnerIterations},{r.InnerGradNorm:R},{r.Seconds:F4},{r.LambdaMin:R},{r.LambdaMean:R},{r.LambdaMax:R}"));
     }
 }

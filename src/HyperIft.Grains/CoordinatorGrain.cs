@@ -98,7 +98,7 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
         HypergradientResult result;
         try
         {
-            var settings = request.Solver.ToSettings();
+            var settings = request.Solver;
             settings.CheckDimension(_info!.ParameterCount);
             result = await settings.Build().Compute(objective, lambda, warm);
         }
@@ -122,7 +122,8 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
         return new HypergradientReply(Mailbox.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
             result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Converged,
-            Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts);
+            Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts,
+            result.Inner.HessianProducts);
     }
 
     private double[]? Open(Vector? v) => v is null ? null : Mailbox.Open(v);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HyperIft.Abstractions;
 using HyperIft.Numerics;
 using HyperIft.Numerics.Optimization;
+using HyperIft.Numerics.Solvers;
 using Microsoft.Extensions.Logging;
 
 namespace HyperIft.Grains;
@@ -45,11 +46,18 @@ public sealed class TunerGrain(
         if (S.Status is not RunStatus.Created)
             throw new ProblemInputException($"run '{RunId}' already exists ({S.Status}); choose another run id");
         if (spec.Outer.Steps < 1) throw new ProblemInputException("steps must be at least 1");
-        OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate); // validates the name
+        try
+        {
+            spec.Loop(); // validates the optimizer and schedule names
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
         var info = await Coordinator.Configure(spec.Problem);
         try
         {
-            spec.Solver.ToSettings().CheckDimension(info.ParameterCount); // before any step, not after the first inner solve
+            spec.Solver.CheckDimension(info.ParameterCount); // before any step, not after the first inner solve
         }
         catch (ArgumentException e)
         {
@@ -68,9 +76,7 @@ public sealed class TunerGrain(
         if (lambda.Length != S.Info.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {S.Info.Hyper} needs {S.Info.HyperCount}");
         if (!Vec.AllFinite(lambda)) throw new ProblemInputException("λ has a NaN or infinite entry");
-        S.Lambda = lambda;
-        S.FirstMoment = new double[lambda.Length];
-        S.SecondMoment = new double[lambda.Length];
+        S.Tuning = TuningState.Start(lambda);
         S.Status = RunStatus.Running;
         using (var run = HyperIftTelemetry.Source.StartActivity("hyperift.run"))
         {
@@ -154,7 +160,7 @@ public sealed class TunerGrain(
             else await Finish();
             _failures = 0;
         }
-        catch (Exception e) when (e is ProblemInputException or ComputationFailedException)
+        catch (Exception e) when (e is ProblemInputException or ComputationFailedException or SolverException)
         {
             await Fail(e.Message);
         }
@@ -189,47 +195,31 @@ public sealed class TunerGrain(
         return activity;
     }
 
+    /// <summary>One step of the library's outer loop, with hypergradients from the coordinator; then the state is persisted.</summary>
     private async Task OuterStep()
     {
-        var spec = S.Spec!;
         using var activity = StepActivity("hyperift.outer_step");
-        var reply = await Hypergradient(SolverAt(S.Step), S.WarmTheta, S.WarmV);
-        var hypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
-        var theta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
-        var v = await VectorTransfer.Fetch(Coordinator, reply.V);
-        if (!Vec.AllFinite(hypergradient) || !double.IsFinite(reply.ValidationLoss))
-        {
-            await Fail($"the hypergradient at step {S.Step} is not finite; λ is kept at its last good value");
-            return;
-        }
+        var (next, record, _) = await S.Spec!.Loop().Step(FromCoordinator(_ => { }), S.Tuning!);
         if (S.Status == RunStatus.Cancelled) return; // cancelled while this step computed: the reported step stays final
-        var optimizer = OuterOptimizerFactory.Create(spec.Outer.Optimizer, spec.Outer.LearningRate);
-        var (next, optimizerState) = optimizer.Step(S.Lambda, hypergradient,
-            new OptimizerState(S.OptimizerStep, S.FirstMoment, S.SecondMoment));
-        S.History.Add(new StepRecordMessage(S.Step, reply.ValidationLoss, reply.TrainLoss, Vec.Norm(hypergradient),
-            reply.SolverIterations, reply.InnerIterations, reply.InnerGradNorm, reply.Seconds,
-            S.Lambda.Min(), S.Lambda.Average(), S.Lambda.Max(),
-            S.Lambda.Length <= StepRecordMessage.TrajectoryLimit ? (double[])S.Lambda.Clone() : null));
-        S.Lambda = next;
-        (S.OptimizerStep, S.FirstMoment, S.SecondMoment) = (optimizerState.Step, optimizerState.FirstMoment, optimizerState.SecondMoment);
-        (S.WarmTheta, S.WarmV) = (theta, v);
-        S.Step++;
+        S.History.Add(record);
+        S.Tuning = next;
         await Persist();
-        HyperIftTelemetry.RecordStep(RunId, reply.ValidationLoss, S.History[^1].HypergradientNorm);
-        activity?.SetTag("validation_loss", reply.ValidationLoss);
+        HyperIftTelemetry.RecordStep(RunId, record.ValidationLoss, record.HypergradientNorm);
+        activity?.SetTag("validation_loss", record.ValidationLoss);
     }
 
     private async Task Finish()
     {
         using var activity = StepActivity("hyperift.final_evaluation");
-        var reply = await Hypergradient(S.Spec!.Solver, S.WarmTheta, S.WarmV);
+        HypergradientReply? reply = null;
+        var result = await S.Spec!.Loop().Evaluate(FromCoordinator(r => reply = r), S.Tuning!);
         if (S.Status == RunStatus.Cancelled) return;
-        S.FinalHypergradient = await VectorTransfer.Fetch(Coordinator, reply.Hypergradient);
-        S.FinalTheta = await VectorTransfer.Fetch(Coordinator, reply.Theta);
-        S.Final = reply with { Hypergradient = Vector.Empty, Theta = Vector.Empty, V = Vector.Empty };
+        S.FinalHypergradient = result.Hypergradient;
+        S.FinalTheta = result.Theta;
+        S.Final = reply! with { Hypergradient = Vector.Empty, Theta = Vector.Empty, V = Vector.Empty };
         S.Status = RunStatus.Completed;
         await Persist();
-        log.LogInformation("Run {Run} completed: validation loss {Loss}", RunId, reply.ValidationLoss);
+        log.LogInformation("Run {Run} completed: validation loss {Loss}", RunId, result.ValidationLoss);
     }
 
     private async Task Fail(string reason)
@@ -239,36 +229,30 @@ public sealed class TunerGrain(
         await Persist();
     }
 
-    /// <summary>One hypergradient from the coordinator, configuring it first if it lost its setup.</summary>
-    private async Task<HypergradientReply> Hypergradient(SolverSpec solver, double[]? warmTheta, double[]? warmV)
+    /// <summary>
+    /// Hypergradients computed by the run's coordinator (configured again if it lost its setup), as
+    /// the library's <see cref="HypergradientSource"/>; <paramref name="onReply"/> sees each reply.
+    /// </summary>
+    private HypergradientSource FromCoordinator(Action<HypergradientReply> onReply) => async (solves, lambda, warm, ct) =>
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
                 var coordinator = Coordinator;
-                var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, S.Lambda), solver,
-                    warmTheta is null ? null : await VectorTransfer.Send(coordinator, warmTheta),
-                    warmV is null ? null : await VectorTransfer.Send(coordinator, warmV));
-                return await coordinator.Hypergradient(request);
+                var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), solves,
+                    warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
+                    warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
+                var reply = await coordinator.Hypergradient(request);
+                onReply(reply);
+                return await reply.Fetch(coordinator);
             }
             catch (CoordinatorNotConfiguredException) when (attempt < 2)
             {
                 await Coordinator.Configure(S.Spec!.Problem);
             }
         }
-    }
-
-    private SolverSpec SolverAt(int step)
-    {
-        var solver = S.Spec!.Solver;
-        var schedule = Schedules.Create(S.Spec.Outer.ToleranceSchedule);
-        return solver with
-        {
-            InnerTolerance = schedule.At(step, solver.InnerTolerance),
-            SolverTolerance = schedule.At(step, solver.SolverTolerance),
-        };
-    }
+    };
 
     /// <summary>Writes the run's state, one write at a time, and tells the registry when the status changed.</summary>
     private async Task Persist()

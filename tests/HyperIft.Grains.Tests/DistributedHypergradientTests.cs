@@ -26,7 +26,7 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
             await VectorTransfer.Send(coordinator, lambda), Problems.TightCg, null, null));
         var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
 
-        var local = await Problems.TightCg.ToSettings().Build().Compute(Problems.Local(spec), lambda);
+        var local = await Problems.TightCg.Build().Compute(Problems.Local(spec), lambda);
         Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, $"{model}, {shards} shards");
         Assert.Equal(local.ValidationLoss, reply.ValidationLoss, 1e-14);
         Assert.Equal(local.Solve.Iterations, reply.SolverIterations);
@@ -46,7 +46,7 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
         var reply = await coordinator.Hypergradient(new HypergradientRequest(sent, Problems.TightCg, null, null));
         Assert.True(reply.Hypergradient.IsStaged);
         var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
-        var local = await Problems.TightCg.ToSettings().Build().Compute(Problems.Local(spec), lambda);
+        var local = await Problems.TightCg.Build().Compute(Problems.Local(spec), lambda);
         Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, "chunked example weights");
     }
 

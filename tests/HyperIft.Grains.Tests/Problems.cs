@@ -8,7 +8,7 @@ namespace HyperIft.Grains.Tests;
 /// <summary>The same problem as the cluster sees it (a <see cref="ProblemSpec"/>) and in process (a <see cref="LocalObjective"/>).</summary>
 public static class Problems
 {
-    public static readonly SolverSpec TightCg = new SolverSettings(InnerTolerance: 1e-11, SolverTolerance: 1e-11).ToSpec();
+    public static readonly SolverSettings TightCg = new SolverSettings(InnerTolerance: 1e-11, SolverTolerance: 1e-11);
 
     public static ProblemSpec Spec(string model, string hyper, string source, int shards, double exampleL2 = 1e-2) => new(
         model, hyper,

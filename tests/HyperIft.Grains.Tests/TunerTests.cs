@@ -13,7 +13,7 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     /// <summary>The local outer loop: the reference every cluster run must reproduce.</summary>
     private static async Task<(List<double> Losses, double[] Lambda)> LocalRun(ProblemSpec problem, int steps, double[] lambda0)
     {
-        var loop = new OuterLoop(Problems.TightCg.ToSettings(), new Adam(0.2), ToleranceSchedule.Constant);
+        var loop = new OuterLoop(Problems.TightCg, new Adam(0.2), ToleranceSchedule.Constant);
         var objective = Problems.Local(problem);
         var state = TuningState.Start(lambda0);
         var losses = new List<double>();

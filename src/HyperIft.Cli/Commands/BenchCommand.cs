@@ -60,7 +60,7 @@ public static class BenchCommand
                 clock.Restart();
                 // Explicit zero warm starts: every run starts cold, like the local one.
                 var reply = await coordinator.Hypergradient(new HypergradientRequest(
-                    await VectorTransfer.Send(coordinator, lambda), Conversions.ToSpec(solver),
+                    await VectorTransfer.Send(coordinator, lambda), solver,
                     await VectorTransfer.Send(coordinator, zeros), await VectorTransfer.Send(coordinator, zeros)));
                 await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
                 double grains = clock.Elapsed.TotalSeconds;

@@ -26,7 +26,7 @@ public static class HypergradCommand
 
         var clock = Stopwatch.StartNew();
         var reply = await coordinator.Hypergradient(new HypergradientRequest(
-            await VectorTransfer.Send(coordinator, lambda), Grains.Conversions.ToSpec(solver), null, null)).WaitAsync(ct);
+            await VectorTransfer.Send(coordinator, lambda), solver, null, null)).WaitAsync(ct);
         var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         double seconds = clock.Elapsed.TotalSeconds;
 

@@ -43,8 +43,8 @@ public static class TuneCommand
         var outer = new OuterSpec(args.Int("steps", 20, min: 1),
             args.Choice("optimizer", OuterOptimizerFactory.Names, "adam"),
             PositiveLearningRate(args),
-            args.Choice("tol-schedule", Schedules.Names, "constant"));
-        var spec = new RunSpec(problem, Conversions.ToSpec(CommonOptions.SolverSettings(args)), outer);
+            args.Choice("tol-schedule", Numerics.Optimization.ToleranceSchedule.Names, "constant"));
+        var spec = new RunSpec(problem, CommonOptions.SolverSettings(args), outer);
         string runId = args.String("run-id") ?? $"{problem.Model}-{problem.Hyper}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(1000):D3}";
         if (RunIds.Problem(runId) is { } badId) throw new UsageException($"--run-id: {badId}");
         string output = args.Flag("detach") ? "" : ResultsFolder.Prepare(args.String("output") ?? Path.Combine("results", runId), args.Flag("overwrite"));

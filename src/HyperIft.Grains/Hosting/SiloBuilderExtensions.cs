@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Orleans.Storage;
 using StackExchange.Redis;
 
@@ -20,6 +21,9 @@ public static class SiloBuilderExtensions
         silo.Services.AddHostedService<RunKeeper>();
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.AddActivityPropagation(); // one trace across client, tuner, coordinator and shards
+        // Grain state in Orleans' own binary format (not the JSON default): λ and warm starts are raw
+        // bytes through their surrogates, and library records need no JSON constructors.
+        silo.Services.AddSingleton<IGrainStorageSerializer>(sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
 
         switch (options.Storage)
         {

@@ -9,10 +9,25 @@ public sealed record TuningState(int Step, double[] Lambda, OptimizerState Optim
     public static TuningState Start(double[] lambda) => new(0, (double[])lambda.Clone(), OptimizerState.Initial(lambda.Length), null);
 }
 
-/// <summary>One outer step as it is recorded in a run's history (values at the λ before the update).</summary>
+/// <summary>
+/// One outer step as it is recorded in a run's history: values at the λ before the update, and λ's
+/// range. A run with few hyperparameters keeps that whole λ (<see cref="Lambda"/>), for trajectory plots.
+/// </summary>
 public sealed record StepRecord(
     int Step, double ValidationLoss, double TrainLoss, double HypergradientNorm, int CgIterations,
-    int InnerIterations, double InnerGradNorm, double Seconds);
+    int InnerIterations, double InnerGradNorm, double Seconds,
+    double LambdaMin, double LambdaMean, double LambdaMax, double[]? Lambda)
+{
+    /// <summary>Runs with at most this many hyperparameters record λ at every step.</summary>
+    public const int TrajectoryLimit = 16;
+}
+
+/// <summary>
+/// One hypergradient at λ with the given solves: computed in process over an objective, or asked of
+/// a remote coordinator. The outer loop does not care which.
+/// </summary>
+public delegate ValueTask<HypergradientResult> HypergradientSource(SolverSettings solves, double[] lambda, WarmStart? warm,
+    CancellationToken ct);
 
 /// <summary>The settings of the solves made at each outer step.</summary>
 public sealed record SolverSettings(
@@ -52,24 +67,40 @@ public sealed class OuterLoop(SolverSettings settings, IOuterOptimizer optimizer
     public IOuterOptimizer Optimizer { get; } = optimizer;
     public ToleranceSchedule Schedule { get; } = schedule;
 
+    public ValueTask<(TuningState Next, StepRecord Record, HypergradientResult Result)> Step(
+        IBilevelObjective objective, TuningState state, CancellationToken ct = default) =>
+        Step(InProcess(objective), state, ct);
+
+    /// <summary>One step: the hypergradient at λ_k (with the tolerances of step k), then the optimizer's update.</summary>
     public async ValueTask<(TuningState Next, StepRecord Record, HypergradientResult Result)> Step(
-        IBilevelObjective objective, TuningState state, CancellationToken ct = default)
+        HypergradientSource hypergradientAt, TuningState state, CancellationToken ct = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var hypergradient = HypergradientAt(state.Step);
-        var result = await hypergradient.Compute(objective, state.Lambda, state.Warm, ct);
-        if (!Vec.AllFinite(result.Hypergradient))
+        var result = await hypergradientAt(SettingsAt(state.Step), state.Lambda, state.Warm, ct);
+        if (!Vec.AllFinite(result.Hypergradient) || !double.IsFinite(result.ValidationLoss))
             throw new SolverException($"The hypergradient at step {state.Step} is not finite.");
         var (lambda, optimizerState) = Optimizer.Step(state.Lambda, result.Hypergradient, state.Optimizer);
         var record = new StepRecord(state.Step, result.ValidationLoss, result.TrainLoss, Vec.Norm(result.Hypergradient),
-            result.Solve.Iterations, result.Inner.Iterations, result.Inner.GradientNorm, clock.Elapsed.TotalSeconds);
+            result.Solve.Iterations, result.Inner.Iterations, result.Inner.GradientNorm, clock.Elapsed.TotalSeconds,
+            state.Lambda.Min(), state.Lambda.Average(), state.Lambda.Max(),
+            state.Lambda.Length <= StepRecord.TrajectoryLimit ? (double[])state.Lambda.Clone() : null);
         return (new TuningState(state.Step + 1, lambda, optimizerState, result.NextWarmStart), record, result);
     }
 
     /// <summary>The final evaluation at λ, with the final (tightest) tolerances.</summary>
     public ValueTask<HypergradientResult> Evaluate(IBilevelObjective objective, TuningState state, CancellationToken ct = default) =>
-        Settings.Build().Compute(objective, state.Lambda, state.Warm, ct);
+        Evaluate(InProcess(objective), state, ct);
 
-    private ImplicitHypergradient HypergradientAt(int step) =>
-        Settings.Build(Schedule.At(step, Settings.InnerTolerance), Schedule.At(step, Settings.SolverTolerance));
+    public ValueTask<HypergradientResult> Evaluate(HypergradientSource hypergradientAt, TuningState state, CancellationToken ct = default) =>
+        hypergradientAt(Settings, state.Lambda, state.Warm, ct);
+
+    /// <summary>The solves of step k: the schedule's tolerances, tightening to the final ones.</summary>
+    public SolverSettings SettingsAt(int step) => Settings with
+    {
+        InnerTolerance = Schedule.At(step, Settings.InnerTolerance),
+        SolverTolerance = Schedule.At(step, Settings.SolverTolerance),
+    };
+
+    private static HypergradientSource InProcess(IBilevelObjective objective) =>
+        (solves, lambda, warm, ct) => solves.Build().Compute(objective, lambda, warm, ct);
 }

@@ -1,0 +1,29 @@
+using HyperIft.Numerics.Optimization;
+
+namespace HyperIft.Abstractions.Surrogates;
+
+[GenerateSerializer, Immutable]
+public struct SolverSettingsSurrogate
+{
+    [Id(0)] public string Solver;
+    [Id(1)] public double InnerTolerance;
+    [Id(2)] public double SolverTolerance;
+    [Id(3)] public int MaxCgIterations;
+    [Id(4)] public bool Jacobi;
+    [Id(5)] public int NeumannTerms;
+    [Id(6)] public double? NeumannAlpha;
+    [Id(7)] public int MaxNewtonIterations;
+}
+
+[RegisterConverter]
+public sealed class SolverSettingsConverter : IConverter<SolverSettings, SolverSettingsSurrogate>
+{
+    public SolverSettings ConvertFromSurrogate(in SolverSettingsSurrogate s) =>
+        new(s.Solver, s.InnerTolerance, s.SolverTolerance, s.MaxCgIterations, s.Jacobi, s.NeumannTerms, s.NeumannAlpha, s.MaxNewtonIterations);
+
+    public SolverSettingsSurrogate ConvertToSurrogate(in SolverSettings v) => new()
+    {
+        Solver = v.Solver, InnerTolerance = v.InnerTolerance, SolverTolerance = v.SolverTolerance, MaxCgIterations = v.MaxCgIterations,
+        Jacobi = v.Jacobi, NeumannTerms = v.NeumannTerms, NeumannAlpha = v.NeumannAlpha, MaxNewtonIterations = v.MaxNewtonIterations,
+    };
+}
