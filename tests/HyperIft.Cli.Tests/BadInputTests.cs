@@ -87,6 +87,13 @@ public class BadInputTests : IDisposable
             $"{bad}:2:", "'abc' is not a number");
     }
 
+    [Fact]
+    public void Repeated_libsvm_index()
+    {
+        var train = File("t.svm", "0 1:1 2:0.5\n1 1:0.5 1:5\n");
+        AssertBadInput(Hypergrad("logistic", train, File("v.svm", "0 1:1\n1 2:1\n")), $"{train}:2:", "feature index 1 appears twice in the row");
+    }
+
     [Theory]
     [InlineData("--bogus", "unknown option '--bogus'")]
     [InlineData("--solver=lu", "--solver 'lu' is not one of: cg, neumann, exact")]

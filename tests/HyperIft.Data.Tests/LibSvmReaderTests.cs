@@ -40,4 +40,14 @@ public class LibSvmReaderTests : IDisposable
         Assert.Equal(2, error.Line);
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("1 1:0.5 1:5\n", "feature index 1 appears twice in the row")]
+    [InlineData("1 3:1 2:1\n", "feature index 2 comes after 3: indices must ascend within a row")]
+    public void Repeated_or_descending_indices_are_rejected_by_reading_and_measuring(string content, string expected)
+    {
+        var path = _files.Write("order.svm", "1 1:1 2:1\n" + content);
+        Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
+        Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Measure(path)).Message);
+    }
 }
