@@ -118,15 +118,33 @@ public static partial class DataSource
         return (parts[0], parts[1]);
     }
 
+    /// <summary>
+    /// The source name and its row range. A name ending in ']' has a range: one that is not two
+    /// digit strings around a colon, each a row number (≤ Int32.MaxValue), is refused here, before
+    /// any reading, rather than taken for part of a file name.
+    /// </summary>
     private static (string Name, (int Start, int? End)? Range) SplitRange(string spec)
     {
-        var m = RangeSuffix().Match(spec);
-        if (!m.Success) return (spec, null);
-        int start = m.Groups[2].Value.Length == 0 ? 0 : int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-        int? end = m.Groups[3].Value.Length == 0 ? null : int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-        return (m.Groups[1].Value, (start, end));
+        int open = spec.LastIndexOf('[');
+        if (!spec.EndsWith(']') || open < 0) return (spec, null);
+        string range = spec[open..];
+        var m = RangeBody().Match(range);
+        if (!m.Success || !TryRow(m.Groups[1].Value, out int? start) || !TryRow(m.Groups[2].Value, out int? end))
+            throw new DataFormatException(spec, 0,
+                $"row range '{range}' is not [start:end] (0-based row numbers up to {int.MaxValue}, end exclusive, either may be left out)");
+        return (spec[..open], (start ?? 0, end));
     }
 
-    [GeneratedRegex(@"^(.*)\[(\d*):(\d*)\]$")]
-    private static partial Regex RangeSuffix();
+    /// <summary>A row number, or null for an empty string.</summary>
+    private static bool TryRow(string digits, out int? row)
+    {
+        row = null;
+        if (digits.Length == 0) return true;
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value)) return false;
+        row = value;
+        return true;
+    }
+
+    [GeneratedRegex(@"^\[(\d*):(\d*)\]$")]
+    private static partial Regex RangeBody();
 }

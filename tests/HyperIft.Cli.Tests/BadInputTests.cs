@@ -95,6 +95,15 @@ public class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("[0:99999999999]")]
+    [InlineData("[-1:3]")]
+    public void Row_range_beyond_int32_or_negative(string range)
+    {
+        var train = File("t.csv", GoodLogistic);
+        AssertBadInput(Hypergrad("logistic", train + range, File("v.csv", GoodLogistic)), $"{train}{range}: row range '{range}' is not [start:end]");
+    }
+
+    [Theory]
     [InlineData("--bogus", "unknown option '--bogus'")]
     [InlineData("--solver=lu", "--solver 'lu' is not one of: cg, neumann, exact")]
     [InlineData("--tol=abc", "--tol 'abc' is not a finite number")]

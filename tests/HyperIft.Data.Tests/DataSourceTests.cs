@@ -17,6 +17,21 @@ public class DataSourceTests : IDisposable
         Assert.Contains("row range [2:9]", Assert.Throws<DataFormatException>(() => DataSource.Load(path + "[2:9]")).Message);
     }
 
+    [Theory]
+    [InlineData("[0:99999999999]")]
+    [InlineData("[99999999999:]")]
+    [InlineData("[-1:2]")]
+    [InlineData("[1:x]")]
+    [InlineData("[3]")]
+    [InlineData("[1:2:3]")]
+    public void Malformed_or_huge_row_ranges_name_the_source(string range)
+    {
+        var path = _files.Write("r.csv", "1,0\n2,1\n3,0\n");
+        string expected = $"{path}{range}: row range '{range}' is not [start:end]";
+        Assert.StartsWith(expected, Assert.Throws<DataFormatException>(() => DataSource.Load(path + range)).Message);
+        Assert.StartsWith(expected, Assert.Throws<DataFormatException>(() => DataSource.Measure(path + range)).Message);
+    }
+
     [Fact]
     public void Windows_read_the_same_rows_as_slicing_the_whole_set()
     {
