@@ -104,10 +104,20 @@ public class BadInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("softmax", "synthetic:n=50,p=3,c=1", "c must be between 2 and 1000")]
+    [InlineData("logistic", "synthetic:n=0,p=3", "n must be at least 1")]
+    [InlineData("ridge", "synthetic:n=50,p=3,c=5000", "c must be between 2 and 1000")]
+    [InlineData("ridge", "synthetic:n=50,q=3", "unknown key 'q'")]
+    public void Out_of_range_synthetic_settings(string model, string source, string expected) =>
+        AssertBadInput(CliRunner.Run("hypergrad", "--model", model, "--train", source, "--json"), source, expected);
+
+    [Theory]
     [InlineData("--bogus", "unknown option '--bogus'")]
     [InlineData("--solver=lu", "--solver 'lu' is not one of: cg, neumann, exact")]
     [InlineData("--tol=abc", "--tol 'abc' is not a finite number")]
     [InlineData("--shards=0", "--shards must be at least 1")]
+    [InlineData("--features=0", "--features must be at least 1")]
+    [InlineData("--classes=1", "--classes must be at least 2")]
     public void Bad_options(string option, string expected) =>
         AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), option), expected);
 

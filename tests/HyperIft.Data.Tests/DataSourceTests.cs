@@ -101,6 +101,19 @@ public class DataSourceTests : IDisposable
         Assert.All(SyntheticData.Generate("logistic", new SyntheticSpec(30, 3)).Train.Y, y => Assert.True(y is 0 or 1));
     }
 
+    [Theory]
+    [InlineData("synthetic:c=1", "c must be between 2 and 1000")]
+    [InlineData("synthetic:c=1000000", "c must be between 2 and 1000")]
+    [InlineData("synthetic:n=0", "n must be at least 1")]
+    [InlineData("synthetic:p=0", "p must be at least 1")]
+    [InlineData("synthetic:n=99999999999", "n must be a non-negative integer")]
+    [InlineData("synthetic:n=100000000,p=100", "n·p = 10000000000 values do not fit in one array")]
+    [InlineData("synthetic:n=10,m=100000000,p=100", "m·p = 10000000000 values do not fit in one array")]
+    [InlineData("synthetic:noise=Infinity", "noise must be a finite non-negative number")]
+    [InlineData("synthetic:k=3", "unknown key 'k' (n, p, c, seed, m, noise)")]
+    public void Out_of_range_synthetic_settings_are_bad_input(string source, string expected) =>
+        Assert.StartsWith($"{source}: {expected}", Assert.Throws<DataFormatException>(() => SyntheticSpec.Parse(source)).Message);
+
     [Fact]
     public void Lambda_files_round_trip_exactly_and_name_bad_lines()
     {
