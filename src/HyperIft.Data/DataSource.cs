@@ -97,9 +97,12 @@ public static partial class DataSource
         _ => LibSvmReader.Measure(name, options.Features),
     };
 
-    private static string Format(string name)
+    /// <summary>The packaged data sets, read from the package's own files wherever the reader runs.</summary>
+    internal static bool IsPackaged(string name) => name is "fashion-mnist" or "fashion-mnist:train" or "fashion-mnist:test";
+
+    internal static string Format(string name)
     {
-        if (name is "fashion-mnist" or "fashion-mnist:train" or "fashion-mnist:test" || name.StartsWith("idx:", StringComparison.Ordinal))
+        if (IsPackaged(name) || name.StartsWith("idx:", StringComparison.Ordinal))
             return "idx";
         string extension = Path.GetExtension(name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name)
             .ToLowerInvariant();
@@ -109,12 +112,12 @@ public static partial class DataSource
             "unknown format: expected .csv, .svm/.libsvm/.svmlight, idx:IMAGES,LABELS or fashion-mnist[:train|:test]");
     }
 
-    private static (string Images, string Labels) IdxPaths(string name)
+    internal static (string Images, string Labels) IdxPaths(string name)
     {
         if (name is "fashion-mnist" or "fashion-mnist:train") return FashionMnist.Paths("train");
         if (name == "fashion-mnist:test") return FashionMnist.Paths("test");
         var parts = name[4..].Split(',');
-        if (parts.Length != 2) throw new DataFormatException(name, 0, "IDX sources are written idx:IMAGES,LABELS");
+        if (parts.Length != 2 || parts.Any(p => p.Length == 0)) throw new DataFormatException(name, 0, "IDX sources are written idx:IMAGES,LABELS");
         return (parts[0], parts[1]);
     }
 
@@ -123,7 +126,7 @@ public static partial class DataSource
     /// digit strings around a colon, each a row number (≤ Int32.MaxValue), is refused here, before
     /// any reading, rather than taken for part of a file name.
     /// </summary>
-    private static (string Name, (int Start, int? End)? Range) SplitRange(string spec)
+    internal static (string Name, (int Start, int? End)? Range) SplitRange(string spec)
     {
         int open = spec.LastIndexOf('[');
         if (!spec.EndsWith(']') || open < 0) return (spec, null);
