@@ -58,6 +58,10 @@ public static class LibSvmReader
 
         int width = features ?? maxIndex;
         if (width < 1) throw new DataFormatException(path, 0, "has no features");
+        // One stray huge index makes every row that wide: say so rather than overflow.
+        if ((long)rows.Count * width > Array.MaxLength)
+            throw new DataFormatException(path, 0,
+                $"{rows.Count} rows × {width} features are more values than one dense array holds ({Array.MaxLength}); is a feature index wrong?");
         var x = new double[rows.Count * width];
         for (int i = 0; i < rows.Count; i++)
             foreach (var (index, value) in rows[i])

@@ -50,4 +50,12 @@ public class LibSvmReaderTests : IDisposable
         Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
         Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Measure(path)).Message);
     }
+
+    [Fact]
+    public void An_index_too_large_to_store_densely_is_bad_input_not_an_overflow()
+    {
+        var path = _files.Write("wide.svm", "1 2000000000:1\n0 1:1\n");
+        Assert.StartsWith($"{path}: 2 rows × 2000000000 features are more values than one dense array holds",
+            Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
+    }
 }
