@@ -31,7 +31,7 @@ public static class SourceFiles
     }
 
     /// <summary>The files a source reads, in order: none for generated and packaged sources.</summary>
-    public static string[] Paths(string source)
+    private static string[] Paths(string source)
     {
         if (SyntheticSpec.IsSynthetic(source)) return [];
         var (name, _) = DataSource.SplitRange(source);
