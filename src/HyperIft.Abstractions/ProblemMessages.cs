@@ -1,13 +1,18 @@
 namespace HyperIft.Abstractions;
 
-/// <summary>One data set, named so that any silo can read it again (mirrors HyperIft.Data.DataSpec).</summary>
+/// <summary>
+/// One data set, named so that any silo can read it again (mirrors HyperIft.Data.DataSpec).
+/// <see cref="Fingerprint"/> is what the client saw of the source's files (HyperIft.Data.SourceFiles):
+/// a silo that sees other files refuses to read them.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record DataSetSpec(
     [property: Id(0)] string Source,
     [property: Id(1)] bool ValidationPart,
     [property: Id(2)] string Model,
     [property: Id(3)] int? LabelColumn,
-    [property: Id(4)] int? Features);
+    [property: Id(4)] int? Features,
+    [property: Id(5)] string? Fingerprint = null);
 
 /// <summary>A bilevel problem as a client asks for it (SPEC §2–§4).</summary>
 [GenerateSerializer, Immutable]

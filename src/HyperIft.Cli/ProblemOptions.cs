@@ -34,8 +34,9 @@ public static class ProblemOptions
     /// <summary>The training and validation specs named by --train and --val.</summary>
     public static (DataSpec Train, DataSpec Validation) DataSpecs(ParsedArgs args, string model)
     {
-        string trainSource = args.Required("train");
-        string? valSource = args.String("val");
+        // Absolute: on a cluster a relative path would resolve in each silo's working directory.
+        string trainSource = SourceFiles.Absolute(args.Required("train"));
+        string? valSource = args.String("val") is { } v ? SourceFiles.Absolute(v) : null;
         int? labelColumn = args.IntOrNull("label-column", min: 0);
         var train = new DataSpec(trainSource, DataPart.Train, model, labelColumn, args.IntOrNull("features", min: 1));
         if (valSource is null && !SyntheticSpec.IsSynthetic(trainSource))
@@ -47,8 +48,9 @@ public static class ProblemOptions
         return (train, validation);
     }
 
+    /// <summary>The spec the silos read, with the fingerprint of the files as this process sees them.</summary>
     private static DataSetSpec Message(DataSpec d) =>
-        new(d.Source, d.Part == DataPart.Validation, d.Model, d.LabelColumn, d.Features);
+        new(d.Source, d.Part == DataPart.Validation, d.Model, d.LabelColumn, d.Features, SourceFiles.Fingerprint(d.Source));
 
     /// <summary>λ from --lambda (broadcast) or --lambda-file, checked against the problem's size.</summary>
     public static double[] Lambda(ParsedArgs args, ProblemInfo info)

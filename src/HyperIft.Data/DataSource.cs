@@ -97,9 +97,12 @@ public static partial class DataSource
         _ => LibSvmReader.Measure(name, options.Features),
     };
 
-    private static string Format(string name)
+    /// <summary>The packaged data sets, read from the package's own files wherever the reader runs.</summary>
+    internal static bool IsPackaged(string name) => name is "fashion-mnist" or "fashion-mnist:train" or "fashion-mnist:test";
+
+    internal static string Format(string name)
     {
-        if (name is "fashion-mnist" or "fashion-mnist:train" or "fashion-mnist:test" || name.StartsWith("idx:", StringComparison.Ordinal))
+        if (IsPackaged(name) || name.StartsWith("idx:", StringComparison.Ordinal))
             return "idx";
         string extension = Path.GetExtension(name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name)
             .ToLowerInvariant();
@@ -109,24 +112,42 @@ public static partial class DataSource
             "unknown format: expected .csv, .svm/.libsvm/.svmlight, idx:IMAGES,LABELS or fashion-mnist[:train|:test]");
     }
 
-    private static (string Images, string Labels) IdxPaths(string name)
+    internal static (string Images, string Labels) IdxPaths(string name)
     {
         if (name is "fashion-mnist" or "fashion-mnist:train") return FashionMnist.Paths("train");
         if (name == "fashion-mnist:test") return FashionMnist.Paths("test");
         var parts = name[4..].Split(',');
-        if (parts.Length != 2) throw new DataFormatException(name, 0, "IDX sources are written idx:IMAGES,LABELS");
+        if (parts.Length != 2 || parts.Any(p => p.Length == 0)) throw new DataFormatException(name, 0, "IDX sources are written idx:IMAGES,LABELS");
         return (parts[0], parts[1]);
     }
 
-    private static (string Name, (int Start, int? End)? Range) SplitRange(string spec)
+    /// <summary>
+    /// The source name and its row range. A name ending in ']' has a range: one that is not two
+    /// digit strings around a colon, each a row number (≤ Int32.MaxValue), is refused here, before
+    /// any reading, rather than taken for part of a file name.
+    /// </summary>
+    internal static (string Name, (int Start, int? End)? Range) SplitRange(string spec)
     {
-        var m = RangeSuffix().Match(spec);
-        if (!m.Success) return (spec, null);
-        int start = m.Groups[2].Value.Length == 0 ? 0 : int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-        int? end = m.Groups[3].Value.Length == 0 ? null : int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-        return (m.Groups[1].Value, (start, end));
+        int open = spec.LastIndexOf('[');
+        if (!spec.EndsWith(']') || open < 0) return (spec, null);
+        string range = spec[open..];
+        var m = RangeBody().Match(range);
+        if (!m.Success || !TryRow(m.Groups[1].Value, out int? start) || !TryRow(m.Groups[2].Value, out int? end))
+            throw new DataFormatException(spec, 0,
+                $"row range '{range}' is not [start:end] (0-based row numbers up to {int.MaxValue}, end exclusive, either may be left out)");
+        return (spec[..open], (start ?? 0, end));
     }
 
-    [GeneratedRegex(@"^(.*)\[(\d*):(\d*)\]$")]
-    private static partial Regex RangeSuffix();
+    /// <summary>A row number, or null for an empty string.</summary>
+    private static bool TryRow(string digits, out int? row)
+    {
+        row = null;
+        if (digits.Length == 0) return true;
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value)) return false;
+        row = value;
+        return true;
+    }
+
+    [GeneratedRegex(@"^\[(\d*):(\d*)\]$")]
+    private static partial Regex RangeBody();
 }

@@ -2,7 +2,9 @@ namespace HyperIft.Data;
 
 /// <summary>
 /// LIBSVM / svmlight text (SPEC §6): "label idx:val idx:val ...", 1-based indices, '#' starts a
-/// comment. p is the largest index seen unless <c>features</c> is given, in which case a larger
+/// comment. Indices must strictly ascend within a row, as LIBSVM's svm-train and scikit-learn's
+/// load_svmlight_file require: a repeated index has no agreed meaning (sum? last wins?) and an
+/// unsorted row is most often a broken writer, so both are errors rather than guesses. p is the largest index seen unless <c>features</c> is given, in which case a larger
 /// index is an error (a validation set must not have features the training set lacks).
 /// Stored densely: the kernels are dense. A window needs <c>features</c> (found by <see cref="Measure"/>).
 /// </summary>
@@ -28,6 +30,7 @@ public static class LibSvmReader
 
             var entries = new List<(int, double)>();
             bool isLabel = true;
+            int previous = 0;
             foreach (var range in row.SplitAny(' ', '\t'))
             {
                 var token = row[range];
@@ -41,7 +44,8 @@ public static class LibSvmReader
                 int colon = token.IndexOf(':');
                 if (colon <= 0)
                     throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
-                int feature = FeatureIndex(token, colon, path, line, features);
+                int feature = FeatureIndex(token, colon, path, line, features, previous);
+                previous = feature;
                 entries.Add((feature, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {feature}", allowNonFinite)));
                 maxIndex = Math.Max(maxIndex, feature);
             }
@@ -54,6 +58,10 @@ public static class LibSvmReader
 
         int width = features ?? maxIndex;
         if (width < 1) throw new DataFormatException(path, 0, "has no features");
+        // One stray huge index makes every row that wide: say so rather than overflow.
+        if ((long)rows.Count * width > Array.MaxLength)
+            throw new DataFormatException(path, 0,
+                $"{rows.Count} rows × {width} features are more values than one dense array holds ({Array.MaxLength}); is a feature index wrong?");
         var x = new double[rows.Count * width];
         for (int i = 0; i < rows.Count; i++)
             foreach (var (index, value) in rows[i])
@@ -70,6 +78,7 @@ public static class LibSvmReader
             var row = text.AsSpan();
             rows++;
             bool isLabel = true;
+            int previous = 0;
             foreach (var range in row.SplitAny(' ', '\t'))
             {
                 var token = row[range];
@@ -81,7 +90,8 @@ public static class LibSvmReader
                 }
                 int colon = token.IndexOf(':');
                 if (colon <= 0) throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
-                maxIndex = Math.Max(maxIndex, FeatureIndex(token, colon, path, line, features));
+                previous = FeatureIndex(token, colon, path, line, features, previous);
+                maxIndex = Math.Max(maxIndex, previous);
             }
         }
         if (rows == 0) throw new DataFormatException(path, 0, "has no data rows");
@@ -101,10 +111,15 @@ public static class LibSvmReader
         }
     }
 
-    private static int FeatureIndex(ReadOnlySpan<char> token, int colon, string path, int line, int? features)
+    /// <summary>The index of an index:value token, which must exceed the row's <paramref name="previous"/> one.</summary>
+    private static int FeatureIndex(ReadOnlySpan<char> token, int colon, string path, int line, int? features, int previous)
     {
         if (!int.TryParse(token[..colon], out int index) || index < 1)
             throw new DataFormatException(path, line, $"feature index '{token[..colon]}' is not a positive integer");
+        if (index == previous)
+            throw new DataFormatException(path, line, $"feature index {index} appears twice in the row");
+        if (index < previous)
+            throw new DataFormatException(path, line, $"feature index {index} comes after {previous}: indices must ascend within a row");
         if (features is { } p && index > p)
             throw new DataFormatException(path, line, $"feature index {index} exceeds the {p} features of the training set");
         return index;

@@ -6,6 +6,9 @@ public sealed record SyntheticSpec(int Rows = 2000, int Features = 20, int Class
 {
     public const string Prefix = "synthetic";
 
+    /// <summary>More classes than this is a typo, not a problem (W alone would be p × c).</summary>
+    public const int MaxClasses = 1000;
+
     public int ValidationRowsOrDefault => ValidationRows > 0 ? ValidationRows : Math.Max(1, Rows / 2);
 
     public static bool IsSynthetic(string source) =>
@@ -33,13 +36,20 @@ public sealed record SyntheticSpec(int Rows = 2000, int Features = 20, int Class
                 "m" => result with { ValidationRows = Int() },
                 "noise" => result with
                 {
-                    Noise = double.TryParse(kv[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) && d >= 0
-                        ? d : throw new DataFormatException(source, 0, "noise must be a non-negative number"),
+                    Noise = double.TryParse(kv[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) && d >= 0
+                        ? d : throw new DataFormatException(source, 0, "noise must be a finite non-negative number"),
                 },
                 _ => throw new DataFormatException(source, 0, $"unknown key '{kv[0]}' (n, p, c, seed, m, noise)"),
             };
         }
-        if (result.Rows < 1 || result.Features < 1) throw new DataFormatException(source, 0, "n and p must be at least 1");
+        // Checked here, where the source is named, so that the generator never meets them.
+        if (result.Rows < 1) throw new DataFormatException(source, 0, "n must be at least 1");
+        if (result.Features < 1) throw new DataFormatException(source, 0, "p must be at least 1");
+        // c is read by softmax only, but a c no model can use is a mistake whatever the model.
+        if (result.Classes is < 2 or > MaxClasses) throw new DataFormatException(source, 0, $"c must be between 2 and {MaxClasses}");
+        foreach (var (name, rows) in new[] { ("n", result.Rows), ("m", result.ValidationRowsOrDefault) })
+            if ((long)rows * result.Features > Array.MaxLength)
+                throw new DataFormatException(source, 0, $"{name}·p = {(long)rows * result.Features} values do not fit in one array (at most {Array.MaxLength})");
         return result;
     }
 }

@@ -13,7 +13,7 @@ namespace HyperIft.Grains;
 /// activation that lacks either says so with <see cref="ShardStateLostException"/>.
 /// </summary>
 [ShardPlacement]
-public sealed class DataShardGrain(ComputeGate gate) : VectorPeerGrain, IDataShardGrain
+public sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : VectorPeerGrain, IDataShardGrain
 {
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;
@@ -21,7 +21,11 @@ public sealed class DataShardGrain(ComputeGate gate) : VectorPeerGrain, IDataSha
     private TrainingShard? _shard;
     private long _point;
 
-    public Task<(int Rows, int Features)> Measure(DataSetSpec data) => Input(() => Task.Run(() => data.ToDataSpec().Measure()));
+    public Task<(int Rows, int Features)> Measure(DataSetSpec data) => Input(() => Task.Run(() =>
+    {
+        RequireClientFiles(data);
+        return data.ToDataSpec().Measure();
+    }));
 
     public async Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments)
     {
@@ -75,9 +79,21 @@ public sealed class DataShardGrain(ComputeGate gate) : VectorPeerGrain, IDataSha
     private async Task<Dataset> ReadRows(ShardDescriptor d)
     {
         if (_raw is { } raw && raw.Data == d.Data && raw.Start == d.Start && raw.Count == d.Count) return raw.Rows;
-        var rows = await Input(() => Task.Run(() => d.Data.ToDataSpec().Load(new RowWindow(d.Start, d.Count))));
+        var rows = await Input(() => Task.Run(() =>
+        {
+            RequireClientFiles(d.Data);
+            return d.Data.ToDataSpec().Load(new RowWindow(d.Start, d.Count));
+        }));
         _raw = (d.Data, d.Start, d.Count, rows);
         return rows;
+    }
+
+    /// <summary>Refuses files that are not the ones the client measured (another machine, another copy, changed since).</summary>
+    private void RequireClientFiles(DataSetSpec data)
+    {
+        if (SourceFiles.Check(data.Source, data.Fingerprint) is { } mismatch)
+            throw new ProblemInputException(
+                $"{mismatch.File} on silo {silo.SiloAddress}: {mismatch.Problem}; the silos must see the same files as the client");
     }
 
     /// <summary>Bad input read on this silo, reported to the caller as one clear message.</summary>

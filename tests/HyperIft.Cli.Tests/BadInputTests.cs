@@ -87,11 +87,37 @@ public class BadInputTests : IDisposable
             $"{bad}:2:", "'abc' is not a number");
     }
 
+    [Fact]
+    public void Repeated_libsvm_index()
+    {
+        var train = File("t.svm", "0 1:1 2:0.5\n1 1:0.5 1:5\n");
+        AssertBadInput(Hypergrad("logistic", train, File("v.svm", "0 1:1\n1 2:1\n")), $"{train}:2:", "feature index 1 appears twice in the row");
+    }
+
+    [Theory]
+    [InlineData("[0:99999999999]")]
+    [InlineData("[-1:3]")]
+    public void Row_range_beyond_int32_or_negative(string range)
+    {
+        var train = File("t.csv", GoodLogistic);
+        AssertBadInput(Hypergrad("logistic", train + range, File("v.csv", GoodLogistic)), $"{train}{range}: row range '{range}' is not [start:end]");
+    }
+
+    [Theory]
+    [InlineData("softmax", "synthetic:n=50,p=3,c=1", "c must be between 2 and 1000")]
+    [InlineData("logistic", "synthetic:n=0,p=3", "n must be at least 1")]
+    [InlineData("ridge", "synthetic:n=50,p=3,c=5000", "c must be between 2 and 1000")]
+    [InlineData("ridge", "synthetic:n=50,q=3", "unknown key 'q'")]
+    public void Out_of_range_synthetic_settings(string model, string source, string expected) =>
+        AssertBadInput(CliRunner.Run("hypergrad", "--model", model, "--train", source, "--json"), source, expected);
+
     [Theory]
     [InlineData("--bogus", "unknown option '--bogus'")]
     [InlineData("--solver=lu", "--solver 'lu' is not one of: cg, neumann, exact")]
     [InlineData("--tol=abc", "--tol 'abc' is not a finite number")]
     [InlineData("--shards=0", "--shards must be at least 1")]
+    [InlineData("--features=0", "--features must be at least 1")]
+    [InlineData("--classes=1", "--classes must be at least 2")]
     public void Bad_options(string option, string expected) =>
         AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), option), expected);
 

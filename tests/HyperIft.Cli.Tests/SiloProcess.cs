@@ -6,12 +6,15 @@ namespace HyperIft.Cli.Tests;
 
 /// <summary>
 /// One real silo process (localhost clustering, file storage) on free loopback ports, for the
-/// commands that need a cluster. Stopped and its storage folder deleted with the fixture.
+/// commands that need a cluster. It runs in a working directory of its own, not the client's, as
+/// on a real cluster. Stopped and its folders deleted with the fixture.
 /// </summary>
 public sealed class SiloProcess : IAsyncLifetime
 {
     private Process? _process;
     private readonly string _storage = Directory.CreateTempSubdirectory("hyperift-silo-").FullName;
+
+    public string WorkingDirectory { get; } = Directory.CreateTempSubdirectory("hyperift-silo-cwd-").FullName;
 
     public int GatewayPort { get; } = FreePort();
     public string Cluster => $"localhost:{GatewayPort}";
@@ -26,6 +29,7 @@ public sealed class SiloProcess : IAsyncLifetime
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = WorkingDirectory,
         };
         foreach (var a in new[] { dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage,
                      "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}",
@@ -60,6 +64,7 @@ public sealed class SiloProcess : IAsyncLifetime
         _process?.WaitForExit(10_000);
         _process?.Dispose();
         Directory.Delete(_storage, recursive: true);
+        Directory.Delete(WorkingDirectory, recursive: true);
         return Task.CompletedTask;
     }
 

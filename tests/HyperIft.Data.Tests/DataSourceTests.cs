@@ -17,6 +17,21 @@ public class DataSourceTests : IDisposable
         Assert.Contains("row range [2:9]", Assert.Throws<DataFormatException>(() => DataSource.Load(path + "[2:9]")).Message);
     }
 
+    [Theory]
+    [InlineData("[0:99999999999]")]
+    [InlineData("[99999999999:]")]
+    [InlineData("[-1:2]")]
+    [InlineData("[1:x]")]
+    [InlineData("[3]")]
+    [InlineData("[1:2:3]")]
+    public void Malformed_or_huge_row_ranges_name_the_source(string range)
+    {
+        var path = _files.Write("r.csv", "1,0\n2,1\n3,0\n");
+        string expected = $"{path}{range}: row range '{range}' is not [start:end]";
+        Assert.StartsWith(expected, Assert.Throws<DataFormatException>(() => DataSource.Load(path + range)).Message);
+        Assert.StartsWith(expected, Assert.Throws<DataFormatException>(() => DataSource.Measure(path + range)).Message);
+    }
+
     [Fact]
     public void Windows_read_the_same_rows_as_slicing_the_whole_set()
     {
@@ -85,6 +100,19 @@ public class DataSourceTests : IDisposable
         Assert.All(a.Train.Y, y => Assert.Contains(y, new[] { 0.0, 1.0, 2.0 }));
         Assert.All(SyntheticData.Generate("logistic", new SyntheticSpec(30, 3)).Train.Y, y => Assert.True(y is 0 or 1));
     }
+
+    [Theory]
+    [InlineData("synthetic:c=1", "c must be between 2 and 1000")]
+    [InlineData("synthetic:c=1000000", "c must be between 2 and 1000")]
+    [InlineData("synthetic:n=0", "n must be at least 1")]
+    [InlineData("synthetic:p=0", "p must be at least 1")]
+    [InlineData("synthetic:n=99999999999", "n must be a non-negative integer")]
+    [InlineData("synthetic:n=100000000,p=100", "n·p = 10000000000 values do not fit in one array")]
+    [InlineData("synthetic:n=10,m=100000000,p=100", "m·p = 10000000000 values do not fit in one array")]
+    [InlineData("synthetic:noise=Infinity", "noise must be a finite non-negative number")]
+    [InlineData("synthetic:k=3", "unknown key 'k' (n, p, c, seed, m, noise)")]
+    public void Out_of_range_synthetic_settings_are_bad_input(string source, string expected) =>
+        Assert.StartsWith($"{source}: {expected}", Assert.Throws<DataFormatException>(() => SyntheticSpec.Parse(source)).Message);
 
     [Fact]
     public void Lambda_files_round_trip_exactly_and_name_bad_lines()

@@ -40,4 +40,22 @@ public class LibSvmReaderTests : IDisposable
         Assert.Equal(2, error.Line);
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("1 1:0.5 1:5\n", "feature index 1 appears twice in the row")]
+    [InlineData("1 3:1 2:1\n", "feature index 2 comes after 3: indices must ascend within a row")]
+    public void Repeated_or_descending_indices_are_rejected_by_reading_and_measuring(string content, string expected)
+    {
+        var path = _files.Write("order.svm", "1 1:1 2:1\n" + content);
+        Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
+        Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Measure(path)).Message);
+    }
+
+    [Fact]
+    public void An_index_too_large_to_store_densely_is_bad_input_not_an_overflow()
+    {
+        var path = _files.Write("wide.svm", "1 2000000000:1\n0 1:1\n");
+        Assert.StartsWith($"{path}: 2 rows × 2000000000 features are more values than one dense array holds",
+            Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
+    }
 }
