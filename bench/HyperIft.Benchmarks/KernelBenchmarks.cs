@@ -32,7 +32,7 @@ public class KernelBenchmarks
     {
         int p = Model == "softmax" ? 784 : 100, classes = Model == "softmax" ? 10 : 1;
         var (train, _) = SyntheticData.Generate(Model, new SyntheticSpec(Rows, p, Math.Max(classes, 2), Seed: 1, ValidationRows: 1));
-        var model = ModelFactory.Create(Model, p, Math.Max(classes, 2), intercept: true);
+        var model = ModelKinds.Create(Model, p, Math.Max(classes, 2), intercept: true);
         _x = train.X;
         _shard = new TrainingShard(model, new DataBlock(train.X, train.Y, p));
         var random = new Random(2);

@@ -13,8 +13,8 @@ public static class ProblemOptions
 {
     public static ProblemSpec Spec(ParsedArgs args)
     {
-        string model = args.Choice("model", ModelFactory.Names);
-        string hyper = args.Choice("hyper", HyperparameterFactory.Names, "l2");
+        string model = args.Choice("model", ModelKinds.Names);
+        string hyper = args.Choice("hyper", HyperparameterKinds.Names, "l2");
         var (train, validation) = DataSpecs(args, model);
         double l2 = args.Double("l2", ExampleWeights.DefaultL2);
         if (l2 <= 0) throw new UsageException("--l2 must be positive");

@@ -50,31 +50,21 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
 
         // First pass: what the rows hold (label range, moments), before the model is settled.
         var summaries = await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], spec.Standardize)));
-        int classes = spec.Model == "softmax" ? Classes(spec, summaries) : 1;
+        var labels = LabelSummary.Merge(summaries.Select(s => new LabelSummary(s.LabelMax, s.HasZeroLabel, s.HasMinusOneLabel)));
+        var model = ProblemBuilder.Model(spec, p, labels);
         var (mean, scale) = spec.Standardize ? Scaling(summaries) : (null, null);
 
         // Second pass: every shard builds the model and checks its labels against it.
-        var model = new ModelSpec(spec.Model, p, classes, spec.Intercept);
         trainDescriptors = trainDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
         valDescriptors = valDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
         await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], false))
             .Concat(validation.Select((s, i) => s.Open(valDescriptors[i], false))));
         // Each shard checked its own rows (with file and line); a mix across shards shows only here.
-        if (spec.Model == "logistic" && summaries.Any(s => s.HasZeroLabel) && summaries.Any(s => s.HasMinusOneLabel))
-            throw new ProblemInputException($"{spec.Train.Source}: labels mix 0 and -1: use {{0,1}} or {{-1,+1}}");
+        ProblemBuilder.CheckLabelSet(spec, labels);
 
-        var numericModel = ModelFactory.Create(spec.Model, p, classes, spec.Intercept);
-        Hyperparameter hyper;
-        try
-        {
-            hyper = HyperparameterFactory.Create(spec.Hyper, numericModel.Layout, n, spec.ExampleWeightL2);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ProblemInputException(e.Message);
-        }
+        var (numericModel, hyper) = ProblemBuilder.Build(spec, model, n);
         _objective = new ClusterObjective(numericModel, hyper, n, m, train, trainDescriptors, validation, valDescriptors, log);
-        _info = new ProblemInfo(spec.Model, hyper.Name, n, m, p, classes, numericModel.Layout.Dimension, hyper.Count,
+        _info = new ProblemInfo(spec.Model, hyper.Name, n, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
             summaries[0].Source, spec.Validation.Source, spec.Shards);
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
@@ -130,14 +120,6 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
 
     private IDataShardGrain[] Shards(string run, string set, int count) =>
         Enumerable.Range(0, count).Select(i => GrainFactory.GetGrain<IDataShardGrain>($"{run}/{set}/{i}")).ToArray();
-
-    private static int Classes(ProblemSpec spec, ShardSummary[] summaries)
-    {
-        if (spec.Classes is { } c) return c >= 2 ? c : throw new ProblemInputException($"--classes must be at least 2, got {c}");
-        double max = summaries.Max(s => s.LabelMax);
-        if (!(max >= 1)) throw new ProblemInputException($"{spec.Train.Source}: softmax needs labels 0..C−1 with C ≥ 2; the largest label is {max}");
-        return (int)Math.Min(Math.Floor(max), 1_000_000) + 1;
-    }
 
     private static (Vector Mean, Vector Scale) Scaling(ShardSummary[] summaries)
     {

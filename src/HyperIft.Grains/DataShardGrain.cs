@@ -124,7 +124,7 @@ public sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : V
 
         if (d.Mean is not null && d.Scale is not null)
             rows = new Standardizer(d.Mean.ToArray(), d.Scale.ToArray()).Apply(rows);
-        var model = ModelFactory.Create(d.Model.Name, d.Model.Features, d.Model.Classes, d.Model.Intercept);
+        var model = ProblemBuilder.Create(d.Model);
         try
         {
             LabelCheck.Validate(model, rows);

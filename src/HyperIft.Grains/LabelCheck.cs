@@ -9,6 +9,7 @@ public static class LabelCheck
     public static void Validate(Model model, Dataset data, int start = 0, int count = -1)
     {
         int end = count < 0 ? data.Rows : start + count;
+        var kind = ModelKinds.Named(model.Name);
         bool zero = false, minusOne = false;
         for (int i = start; i < end; i++)
         {
@@ -17,8 +18,7 @@ public static class LabelCheck
                 throw new DataFormatException(data.LocateLabel(i), 0, $"{problem} (model {model.Name})");
             zero |= y == 0;
             minusOne |= y == -1;
-            if (model is LogisticModel && zero && minusOne)
-                throw new DataFormatException(data.LocateLabel(i), 0, "labels mix 0 and -1: use {0,1} or {-1,+1}");
+            if (kind.LabelSetError(zero, minusOne) is { } mix) throw new DataFormatException(data.LocateLabel(i), 0, mix);
         }
     }
 }

@@ -16,7 +16,7 @@ public static class Problems
         new DataSetSpec(source, true, model, null, null),
         Classes: null, Intercept: true, Standardize: false, ExampleWeightL2: exampleL2, Shards: shards);
 
-    public static LocalObjective Local(ProblemSpec spec) => LocalProblem.Objective(spec);
+    public static LocalObjective Local(ProblemSpec spec) => ProblemBuilder.Local(spec);
 
     public static double[] Lambda(int count, double center)
     {

@@ -20,8 +20,8 @@ public static class TestProblems
     {
         var (train, validation) = SyntheticData.Generate(model,
             new SyntheticSpec(rows, features, classes, seed, ValidationRows: rows / 2 + 3));
-        var m = ModelFactory.Create(model, features, classes, intercept);
-        var hyper = HyperparameterFactory.Create(kind, m.Layout, train.Rows, exampleL2);
+        var m = ModelKinds.Create(model, features, classes, intercept);
+        var hyper = HyperparameterKinds.Create(kind, m.Layout, train.Rows, exampleL2);
         return new BilevelProblem(m, hyper, Block(train), Block(validation));
     }
 

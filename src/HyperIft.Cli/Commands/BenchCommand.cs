@@ -45,7 +45,7 @@ public static class BenchCommand
             var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"bench-{Guid.NewGuid():N}");
             info = await coordinator.Configure(sharded);
             var lambda = ProblemOptions.Lambda(args, info);
-            var local = LocalProblem.Objective(sharded);
+            var local = ProblemBuilder.Local(sharded);
             var zeros = new double[info.ParameterCount];
 
             var localTimes = new List<double>();

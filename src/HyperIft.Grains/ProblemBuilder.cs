@@ -1,0 +1,102 @@
+using HyperIft.Abstractions;
+using HyperIft.Data;
+using HyperIft.Numerics;
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Objectives;
+
+namespace HyperIft.Grains;
+
+/// <summary>What a training set's labels show, merged over its shards: enough to settle the model.</summary>
+public sealed record LabelSummary(double Max, bool HasZero, bool HasMinusOne)
+{
+    public static LabelSummary Of(Dataset rows) =>
+        new(rows.Rows == 0 ? double.NegativeInfinity : rows.Y.Max(), rows.Y.Contains(0.0), rows.Y.Contains(-1.0));
+
+    public static LabelSummary Merge(IEnumerable<LabelSummary> parts) => parts.Aggregate(
+        new LabelSummary(double.NegativeInfinity, false, false),
+        (a, b) => new LabelSummary(Math.Max(a.Max, b.Max), a.HasZero || b.HasZero, a.HasMinusOne || b.HasMinusOne));
+}
+
+/// <summary>
+/// The one place a <see cref="ProblemSpec"/> becomes a problem: the model kind and class count from
+/// the training labels, the label rules, the model and the hyperparameter. The coordinator, the
+/// in-process objective, <c>bench</c> and <c>--test</c> scoring all go through it.
+/// </summary>
+public static class ProblemBuilder
+{
+    /// <summary>The model for p features, its class count settled from the training labels (or --classes).</summary>
+    public static ModelSpec Model(ProblemSpec spec, int features, LabelSummary labels)
+    {
+        var kind = Kind(spec);
+        int classes = kind.Labels == LabelSet.Classes ? Classes(spec, labels) : 1;
+        return new ModelSpec(kind.Name, features, classes, spec.Intercept);
+    }
+
+    /// <summary>A label set that does not fit the model as a whole (each shard checked its own rows by file and line).</summary>
+    public static void CheckLabelSet(ProblemSpec spec, LabelSummary labels)
+    {
+        if (Kind(spec).LabelSetError(labels.HasZero, labels.HasMinusOne) is { } error)
+            throw new ProblemInputException($"{spec.Train.Source}: {error}");
+    }
+
+    /// <summary>The numerical model and hyperparameter of a settled problem with n training rows.</summary>
+    public static (Model Model, Hyperparameter Hyper) Build(ProblemSpec spec, ModelSpec model, int trainRows)
+    {
+        var numeric = Create(model);
+        try
+        {
+            return (numeric, HyperparameterKinds.Named(spec.Hyper).Create(numeric.Layout, trainRows, spec.ExampleWeightL2));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
+    }
+
+    public static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
+
+    /// <summary>
+    /// The problem built in this process, with no grains: the reference the cluster is compared with,
+    /// and the baseline of the benchmark's messaging share.
+    /// </summary>
+    public static LocalObjective Local(ProblemSpec spec)
+    {
+        var train = spec.Train.ToDataSpec().Load();
+        var validation = (spec.Validation with { Features = train.Features }).ToDataSpec().Load();
+        if (spec.Standardize)
+        {
+            var scaler = Standardizer.Fit(train);
+            (train, validation) = (scaler.Apply(train), scaler.Apply(validation));
+        }
+        var labels = LabelSummary.Of(train);
+        var modelSpec = Model(spec, train.Features, labels);
+        var (model, hyper) = Build(spec, modelSpec, train.Rows);
+        LabelCheck.Validate(model, train);
+        LabelCheck.Validate(model, validation);
+        CheckLabelSet(spec, labels);
+        var problem = new BilevelProblem(model, hyper, new DataBlock(train.X, train.Y, train.Features),
+            new DataBlock(validation.X, validation.Y, validation.Features));
+        return new LocalObjective(problem, spec.Shards);
+    }
+
+    private static ModelKind Kind(ProblemSpec spec)
+    {
+        try
+        {
+            return ModelKinds.Named(spec.Model);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
+    }
+
+    private static int Classes(ProblemSpec spec, LabelSummary labels)
+    {
+        if (spec.Classes is { } c) return c >= 2 ? c : throw new ProblemInputException($"--classes must be at least 2, got {c}");
+        if (!(labels.Max >= 1))
+            throw new ProblemInputException($"{spec.Train.Source}: {spec.Model} needs labels 0..C−1 with C ≥ 2; the largest label is {labels.Max}");
+        return (int)Math.Min(Math.Floor(labels.Max), 1_000_000) + 1;
+    }
+}
