@@ -27,7 +27,7 @@ public sealed record HypergradientReply(
     [property: Id(6)] string SolverName,
     [property: Id(7)] int SolverIterations,
     [property: Id(8)] double SolverResidual,
-    [property: Id(9)] bool SolverConverged,
+    [property: Id(9)] SolveOutcome SolverOutcome,
     [property: Id(10)] Vector Theta,
     [property: Id(11)] Vector V,
     [property: Id(12)] double Seconds,
@@ -42,6 +42,6 @@ public sealed record HypergradientReply(
         var v = await VectorTransfer.Fetch(source, V);
         return new HypergradientResult(hypergradient, ValidationLoss, TrainLoss,
             new InnerResult(theta, TrainLoss, InnerGradNorm, InnerIterations, InnerHessianProducts, InnerConverged),
-            new SolveResult(SolverName, v, SolverIterations, SolverResidual, SolverConverged), v, HessianProducts);
+            new SolveResult(SolverName, v, SolverIterations, SolverResidual, SolverOutcome), v, HessianProducts);
     }
 }

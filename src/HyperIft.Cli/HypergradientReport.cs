@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Numerics;
+using HyperIft.Numerics.Solvers;
 
 namespace HyperIft.Cli;
 
@@ -49,9 +50,9 @@ public static class HypergradientReport
         if (!reply.InnerConverged)
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"warning: the inner solve stopped at ‖∇θ f‖ = {reply.InnerGradNorm:E2} after {reply.InnerIterations} Newton iterations, above its tolerance");
-        if (!reply.SolverConverged)
+        if (reply.SolverOutcome == SolveOutcome.IterationCap)
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"warning: {reply.SolverName} stopped at relative residual {reply.SolverResidual:E2} after {reply.SolverIterations} iterations, above its tolerance");
+                $"warning: {reply.SolverName} stopped at its iteration cap ({reply.SolverIterations} iterations) with relative residual {reply.SolverResidual:E2}, above its tolerance (raise --max-cg-iter or loosen --tol)");
     }
 
     public static void WriteHuman(TextWriter output, ProblemInfo info, HypergradientReply reply, double[] g, double seconds)

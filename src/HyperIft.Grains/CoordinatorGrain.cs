@@ -111,7 +111,7 @@ public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeer
         activity?.SetTag("hessian_products", result.HessianProducts);
         return new HypergradientReply(Mailbox.Post(result.Hypergradient), result.ValidationLoss, result.TrainLoss,
             result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
-            result.Solve.Iterations, result.Solve.Residual, result.Solve.Converged,
+            result.Solve.Iterations, result.Solve.Residual, result.Solve.Outcome,
             Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts,
             result.Inner.HessianProducts);
     }

@@ -85,9 +85,27 @@ public class ConjugateGradientTests
         var eigenvalues = LogSpaced(20, 10);
         eigenvalues[7] = -3.0;
         var a = WithSpectrum(eigenvalues, 7);
-        var error = await Assert.ThrowsAsync<SolverException>(async () =>
-            await new ConjugateGradient().Solve(new DenseOperator(a), Rhs(20, 8)));
+        var result = await new ConjugateGradient().Solve(new DenseOperator(a), Rhs(20, 8));
+        Assert.Equal(SolveOutcome.NegativeCurvature, result.Outcome);
+        var error = Assert.Throws<SolverException>(() => result.Usable());
         Assert.Contains("not positive definite", error.Message);
+    }
+
+    [Fact]
+    public async Task A_solve_stopped_by_its_cap_or_by_cancellation_says_so()
+    {
+        var a = new DenseOperator(WithSpectrum(LogSpaced(30, 1000), 3));
+        var capped = await new ConjugateGradient { Tolerance = 1e-12, MaxIterations = 3 }.Solve(a, Rhs(30, 4));
+        Assert.Equal(SolveOutcome.IterationCap, capped.Outcome);
+        Assert.Equal(3, capped.Iterations);
+        Assert.True(capped.Residual > 1e-12);
+        Assert.Same(capped, capped.Usable()); // usable, with a warning
+
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var cancelled = await new ConjugateGradient().Solve(a, Rhs(30, 4), ct: cancel.Token);
+        Assert.Equal(SolveOutcome.Cancelled, cancelled.Outcome);
+        Assert.Throws<OperationCanceledException>(() => cancelled.Usable());
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
         using (var span = NumericsActivity.Source.StartActivity("hyperift.linear_solve"))
         {
             span?.SetTag("solver", Solver.Name);
-            solve = await Solver.Solve(hessian, validationGrad, warm?.V, ct);
+            solve = (await Solver.Solve(hessian, validationGrad, warm?.V, ct)).Usable();
             span?.SetTag("iterations", solve.Iterations);
             span?.SetTag("residual", solve.Residual);
         }

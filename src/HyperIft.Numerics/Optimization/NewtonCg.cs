@@ -45,7 +45,7 @@ public sealed class NewtonCg
                 MaxIterations = MaxCgIterations,
                 VerifyResidual = false,
             };
-            var direction = (await cg.Solve(hessian, negGrad, null, ct)).Solution;
+            var direction = (await cg.Solve(hessian, negGrad, null, ct)).Usable().Solution;
             double slope = Vec.Dot(grad, direction);
             if (!(slope < 0)) // cannot happen with H ≻ 0, but never step uphill
             {

@@ -7,7 +7,8 @@ public readonly record struct CgIteration(int Iteration, double[] X, double Rela
 /// Preconditioned conjugate gradient (Hestenes–Stiefel; Nocedal &amp; Wright Alg. 5.3).
 /// Stops when ‖r‖ ≤ tol·‖b‖ on the recursive residual; the reported residual is then recomputed
 /// (unless <see cref="VerifyResidual"/> is off).
-/// A direction with pᵀAp ≤ 0 means A is not positive definite: that throws, never returns.
+/// A direction with pᵀAp ≤ 0 means A is not positive definite: the result says so
+/// (<see cref="SolveOutcome.NegativeCurvature"/>) and <see cref="SolveResult.Usable"/> refuses it.
 /// </summary>
 public sealed class ConjugateGradient : ILinearSolver
 {
@@ -26,7 +27,7 @@ public sealed class ConjugateGradient : ILinearSolver
         int n = a.Dimension;
         if (b.Length != n) throw new ArgumentException($"b has {b.Length} entries, the operator {n}.");
         double bNorm = Vec.Norm(b);
-        if (bNorm == 0) return new SolveResult(Name, new double[n], 0, 0, true);
+        if (bNorm == 0) return new SolveResult(Name, new double[n], 0, 0, SolveOutcome.Converged);
 
         var x = initialGuess is null ? new double[n] : (double[])initialGuess.Clone();
         double[] r = initialGuess is null || Vec.Norm(x) == 0 ? (double[])b.Clone() : await Residual(a, b, x, ct);
@@ -39,11 +40,11 @@ public sealed class ConjugateGradient : ILinearSolver
         double rel = Vec.Norm(r) / bNorm;
         while (rel > Tolerance && k < MaxIterations)
         {
-            ct.ThrowIfCancellationRequested();
+            if (ct.IsCancellationRequested) return new SolveResult(Name, x, k, rel, SolveOutcome.Cancelled);
             var ap = await a.Apply(p, ct);
             double curvature = Vec.Dot(p, ap);
             if (!(curvature > 0))
-                throw new SolverException(
+                return new SolveResult(Name, x, k, rel, SolveOutcome.NegativeCurvature,
                     $"CG found pᵀHp = {curvature:G4} ≤ 0 at iteration {k + 1}: the Hessian is not positive definite here.");
             double alpha = rz / curvature;
             Vec.Axpy(alpha, p, x);
@@ -61,7 +62,7 @@ public sealed class ConjugateGradient : ILinearSolver
 
         // With no iteration, r is still the residual computed directly from b and x0.
         double trueResidual = k == 0 || !VerifyResidual ? rel : Vec.Norm(await Residual(a, b, x, ct)) / bNorm;
-        return new SolveResult(Name, x, k, trueResidual, rel <= Tolerance);
+        return new SolveResult(Name, x, k, trueResidual, SolveResult.ByResidual(trueResidual, rel <= Tolerance));
     }
 
     /// <summary>b − A x.</summary>

@@ -30,7 +30,7 @@ public sealed class DenseCholeskySolver : ILinearSolver
         }
         double bNorm = rhs.L2Norm();
         double residual = bNorm == 0 ? 0 : (rhs - matrix * x).L2Norm() / bNorm;
-        return new SolveResult(Name, x.ToArray(), 1, residual, double.IsFinite(residual));
+        return new SolveResult(Name, x.ToArray(), 1, residual, SolveResult.ByResidual(residual, true));
     }
 
     /// <summary>The dense matrix of an operator, symmetrized to remove rounding asymmetry.</summary>

@@ -37,6 +37,7 @@ public sealed class NeumannSeries : ILinearSolver
 
         double bNorm = Vec.Norm(b);
         double residual = bNorm == 0 ? 0 : Vec.Norm(await ConjugateGradient.Residual(a, b, sum, ct)) / bNorm;
-        return new SolveResult(Name, sum, Terms, residual, double.IsFinite(residual));
+        return new SolveResult(Name, sum, Terms, residual, SolveResult.ByResidual(residual, true),
+            double.IsFinite(residual) ? null : $"the Neumann series diverged (residual {residual}): α is too large for this Hessian");
     }
 }
