@@ -1,3 +1,5 @@
+using HyperIft.Data;
+
 namespace HyperIft.Abstractions;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace HyperIft.Abstractions;
 public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
 {
     /// <summary>Rows and features of a whole data set (read once per silo and cached).</summary>
-    Task<(int Rows, int Features)> Measure(DataSetSpec data);
+    Task<(int Rows, int Features)> Measure(DataSpec data);
 
     /// <summary>Loads (or keeps) the rows of the descriptor; with a model, checks every label against it.</summary>
     Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments);

@@ -1,26 +1,14 @@
-namespace HyperIft.Abstractions;
+using HyperIft.Data;
 
-/// <summary>
-/// One data set, named so that any silo can read it again (mirrors HyperIft.Data.DataSpec).
-/// <see cref="Fingerprint"/> is what the client saw of the source's files (HyperIft.Data.SourceFiles):
-/// a silo that sees other files refuses to read them.
-/// </summary>
-[GenerateSerializer, Immutable]
-public sealed record DataSetSpec(
-    [property: Id(0)] string Source,
-    [property: Id(1)] bool ValidationPart,
-    [property: Id(2)] string Model,
-    [property: Id(3)] int? LabelColumn,
-    [property: Id(4)] int? Features,
-    [property: Id(5)] string? Fingerprint = null);
+namespace HyperIft.Abstractions;
 
 /// <summary>A bilevel problem as a client asks for it (SPEC §2–§4).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ProblemSpec(
     [property: Id(0)] string Model,
     [property: Id(1)] string Hyper,
-    [property: Id(2)] DataSetSpec Train,
-    [property: Id(3)] DataSetSpec Validation,
+    [property: Id(2)] DataSpec Train,
+    [property: Id(3)] DataSpec Validation,
     [property: Id(4)] int? Classes,
     [property: Id(5)] bool Intercept,
     [property: Id(6)] bool Standardize,
@@ -47,7 +35,7 @@ public sealed record ModelSpec(
 [GenerateSerializer, Immutable]
 public sealed record ShardDescriptor(
     [property: Id(0)] Guid Configuration,
-    [property: Id(1)] DataSetSpec Data,
+    [property: Id(1)] DataSpec Data,
     [property: Id(2)] int Start,
     [property: Id(3)] int Count,
     [property: Id(4)] ModelSpec? Model,

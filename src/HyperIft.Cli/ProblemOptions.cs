@@ -18,7 +18,7 @@ public static class ProblemOptions
         var (train, validation) = DataSpecs(args, model);
         double l2 = args.Double("l2", ExampleWeights.DefaultL2);
         if (l2 <= 0) throw new UsageException("--l2 must be positive");
-        return new ProblemSpec(model, hyper, Message(train), Message(validation),
+        return new ProblemSpec(model, hyper, WithFingerprint(train), WithFingerprint(validation),
             args.IntOrNull("classes", min: 2), !args.Flag("no-intercept"), args.Flag("standardize"), l2,
             Shards(args));
     }
@@ -49,8 +49,7 @@ public static class ProblemOptions
     }
 
     /// <summary>The spec the silos read, with the fingerprint of the files as this process sees them.</summary>
-    private static DataSetSpec Message(DataSpec d) =>
-        new(d.Source, d.Part == DataPart.Validation, d.Model, d.LabelColumn, d.Features, SourceFiles.Fingerprint(d.Source));
+    private static DataSpec WithFingerprint(DataSpec d) => d with { Fingerprint = SourceFiles.Fingerprint(d.Source) };
 
     /// <summary>λ from --lambda (broadcast) or --lambda-file, checked against the problem's size.</summary>
     public static double[] Lambda(ParsedArgs args, ProblemInfo info)

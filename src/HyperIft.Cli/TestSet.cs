@@ -27,7 +27,7 @@ public sealed class TestSet
         var test = spec.Load();
         if (test.Features != info.Features)
             throw new DataFormatException(test.Source, 0, $"has {test.Features} features, the training set {info.TrainSource} has {info.Features}");
-        if (problem.Standardize) test = Standardizer.Fit(problem.Train.ToDataSpec().Load()).Apply(test);
+        if (problem.Standardize) test = Standardizer.Fit(problem.Train.Load()).Apply(test);
         var model = ModelKinds.Create(problem.Model, info.Features, info.Classes, problem.Intercept);
         LabelCheck.Validate(model, test);
         return new TestSet(test, model);

@@ -21,8 +21,11 @@ public enum DataPart { Train, Validation, Test }
 /// <summary>
 /// Everything needed to read one data set again, anywhere: the source name, the part (for
 /// synthetic sources), the reading options, and the model (which decides synthetic labels).
+/// <see cref="Fingerprint"/> is what the client saw of the source's files (<see cref="SourceFiles"/>):
+/// a silo that sees other files refuses to read them.
 /// </summary>
-public sealed record DataSpec(string Source, DataPart Part, string Model, int? LabelColumn = null, int? Features = null)
+public sealed record DataSpec(string Source, DataPart Part, string Model, int? LabelColumn = null, int? Features = null,
+    string? Fingerprint = null)
 {
     /// <summary>The data set, or only the rows of <paramref name="window"/> (what a shard holds).</summary>
     public Dataset Load(RowWindow? window = null)

@@ -17,14 +17,14 @@ public sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : V
 {
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;
-    private (DataSetSpec Data, int Start, int Count, Dataset Rows)? _raw; // kept between the two opening passes
+    private (DataSpec Data, int Start, int Count, Dataset Rows)? _raw; // kept between the two opening passes
     private TrainingShard? _shard;
     private long _point;
 
-    public Task<(int Rows, int Features)> Measure(DataSetSpec data) => Input(() => Task.Run(() =>
+    public Task<(int Rows, int Features)> Measure(DataSpec data) => Input(() => Task.Run(() =>
     {
         RequireClientFiles(data);
-        return data.ToDataSpec().Measure();
+        return data.Measure();
     }));
 
     public async Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments)
@@ -82,14 +82,14 @@ public sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : V
         var rows = await Input(() => Task.Run(() =>
         {
             RequireClientFiles(d.Data);
-            return d.Data.ToDataSpec().Load(new RowWindow(d.Start, d.Count));
+            return d.Data.Load(new RowWindow(d.Start, d.Count));
         }));
         _raw = (d.Data, d.Start, d.Count, rows);
         return rows;
     }
 
     /// <summary>Refuses files that are not the ones the client measured (another machine, another copy, changed since).</summary>
-    private void RequireClientFiles(DataSetSpec data)
+    private void RequireClientFiles(DataSpec data)
     {
         if (SourceFiles.Check(data.Source, data.Fingerprint) is { } mismatch)
             throw new ProblemInputException(

@@ -62,8 +62,8 @@ public static class ProblemBuilder
     /// </summary>
     public static LocalObjective Local(ProblemSpec spec)
     {
-        var train = spec.Train.ToDataSpec().Load();
-        var validation = (spec.Validation with { Features = train.Features }).ToDataSpec().Load();
+        var train = spec.Train.Load();
+        var validation = (spec.Validation with { Features = train.Features }).Load();
         if (spec.Standardize)
         {
             var scaler = Standardizer.Fit(train);

@@ -39,8 +39,8 @@ public class ClusterDataPathTests(SiloProcess silo) : IClassFixture<SiloProcess>
         var (train, val) = SyntheticData.Generate("logistic", new SyntheticSpec(40, 3, Seed: 3));
         string trainPath = CliRunner.WriteCsv(Path.Combine(_client, "t.csv"), train);
         string valPath = CliRunner.WriteCsv(Path.Combine(_client, "v.csv"), val);
-        DataSetSpec Data(string path, bool validation) =>
-            new(path, validation, "logistic", null, null, SourceFiles.Fingerprint(path));
+        DataSpec Data(string path, bool validation) =>
+            new(path, validation ? DataPart.Validation : DataPart.Train, "logistic", null, null, SourceFiles.Fingerprint(path));
         var spec = new ProblemSpec("logistic", "l2", Data(trainPath, false), Data(valPath, false), null, true, false, 1e-3, 1);
         File.AppendAllText(valPath, "0.5,0.5,0.5,1\n"); // changed after the client measured it
 

@@ -1,3 +1,4 @@
+using HyperIft.Data;
 using HyperIft.Abstractions;
 using HyperIft.Numerics;
 using HyperIft.Numerics.Objectives;
@@ -12,8 +13,8 @@ public static class Problems
 
     public static ProblemSpec Spec(string model, string hyper, string source, int shards, double exampleL2 = 1e-2) => new(
         model, hyper,
-        new DataSetSpec(source, false, model, null, null),
-        new DataSetSpec(source, true, model, null, null),
+        new DataSpec(source, DataPart.Train, model),
+        new DataSpec(source, DataPart.Validation, model),
         Classes: null, Intercept: true, Standardize: false, ExampleWeightL2: exampleL2, Shards: shards);
 
     public static LocalObjective Local(ProblemSpec spec) => ProblemBuilder.Local(spec);
