@@ -20,7 +20,6 @@ public static class LibSvmReader
         int maxIndex = 0, seen = 0;
         foreach (var (text, line) in DataLines(path))
         {
-            var row = text.AsSpan();
             int index = seen++;
             if (window is { } w && !w.Contains(index))
             {
@@ -29,26 +28,7 @@ public static class LibSvmReader
             }
 
             var entries = new List<(int, double)>();
-            bool isLabel = true;
-            int previous = 0;
-            foreach (var range in row.SplitAny(' ', '\t'))
-            {
-                var token = row[range];
-                if (token.IsEmpty) continue;
-                if (isLabel)
-                {
-                    y.Add(NumberParser.Parse(token, path, line, "label", allowNonFinite));
-                    isLabel = false;
-                    continue;
-                }
-                int colon = token.IndexOf(':');
-                if (colon <= 0)
-                    throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
-                int feature = FeatureIndex(token, colon, path, line, features, previous);
-                previous = feature;
-                entries.Add((feature, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {feature}", allowNonFinite)));
-                maxIndex = Math.Max(maxIndex, feature);
-            }
+            y.Add(ParseRow(text, path, line, features, allowNonFinite, entries, ref maxIndex));
             rows.Add(entries.ToArray());
             lines.Add(line);
         }
@@ -75,29 +55,44 @@ public static class LibSvmReader
         int rows = 0, maxIndex = 0;
         foreach (var (text, line) in DataLines(path))
         {
-            var row = text.AsSpan();
             rows++;
-            bool isLabel = true;
-            int previous = 0;
-            foreach (var range in row.SplitAny(' ', '\t'))
-            {
-                var token = row[range];
-                if (token.IsEmpty) continue;
-                if (isLabel)
-                {
-                    isLabel = false;
-                    continue;
-                }
-                int colon = token.IndexOf(':');
-                if (colon <= 0) throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
-                previous = FeatureIndex(token, colon, path, line, features, previous);
-                maxIndex = Math.Max(maxIndex, previous);
-            }
+            ParseRow(text, path, line, features, allowNonFinite: true, entries: null, ref maxIndex);
         }
         if (rows == 0) throw new DataFormatException(path, 0, "has no data rows");
         int width = features ?? maxIndex;
         if (width < 1) throw new DataFormatException(path, 0, "has no features");
         return (rows, width);
+    }
+
+    /// <summary>
+    /// One row: returns its label and checks its indices, raising <paramref name="maxIndex"/>; with
+    /// <paramref name="entries"/>, also parses the values into it (measuring skips them).
+    /// </summary>
+    private static double ParseRow(string text, string path, int line, int? features, bool allowNonFinite,
+        List<(int, double)>? entries, ref int maxIndex)
+    {
+        var row = text.AsSpan();
+        double label = double.NaN;
+        bool isLabel = true;
+        int previous = 0;
+        foreach (var range in row.SplitAny(' ', '\t'))
+        {
+            var token = row[range];
+            if (token.IsEmpty) continue;
+            if (isLabel)
+            {
+                if (entries is not null) label = NumberParser.Parse(token, path, line, "label", allowNonFinite);
+                isLabel = false;
+                continue;
+            }
+            int colon = token.IndexOf(':');
+            if (colon <= 0) throw new DataFormatException(path, line, $"'{token}' is not of the form index:value");
+            int feature = FeatureIndex(token, colon, path, line, features, previous);
+            previous = feature;
+            maxIndex = Math.Max(maxIndex, feature);
+            entries?.Add((feature, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {feature}", allowNonFinite)));
+        }
+        return label;
     }
 
     /// <summary>The non-blank lines, comments ('#' to the end) removed.</summary>
