@@ -6,7 +6,7 @@ namespace HyperIft.Data;
 /// skipped. Every row must have the same number of cells, all finite numbers. With a window, only
 /// its rows are parsed and checked (a shard checks its own rows; the others are its neighbours').
 /// </summary>
-public static class CsvReader
+internal static class CsvReader
 {
     public static Dataset Read(string path, int? labelColumn = null, bool allowNonFinite = false, RowWindow? window = null)
     {

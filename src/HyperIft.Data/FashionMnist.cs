@@ -1,7 +1,7 @@
 namespace HyperIft.Data;
 
 /// <summary>The files of Debian's dataset-fashion-mnist package: train = 60,000 rows, test = 10,000.</summary>
-public static class FashionMnist
+internal static class FashionMnist
 {
     public const string Directory = "/usr/share/datasets/fashion-mnist";
 

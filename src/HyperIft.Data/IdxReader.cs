@@ -7,7 +7,7 @@ namespace HyperIft.Data;
 /// unsigned-byte label file (magic 0x801). Pixels are scaled to [0, 1]. With a window, the items
 /// before it are skipped and those after it are not read.
 /// </summary>
-public static class IdxReader
+internal static class IdxReader
 {
     public static Dataset Read(string imagesPath, string labelsPath, RowWindow? window = null)
     {

@@ -8,7 +8,7 @@ namespace HyperIft.Data;
 /// index is an error (a validation set must not have features the training set lacks).
 /// Stored densely: the kernels are dense. A window needs <c>features</c> (found by <see cref="Measure"/>).
 /// </summary>
-public static class LibSvmReader
+internal static class LibSvmReader
 {
     public static Dataset Read(string path, int? features = null, bool allowNonFinite = false, RowWindow? window = null)
     {

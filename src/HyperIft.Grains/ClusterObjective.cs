@@ -14,7 +14,7 @@ namespace HyperIft.Grains;
 /// (its silo died, it was reactivated) is reopened from its descriptor, put back at the current
 /// point, and asked again.
 /// </summary>
-public sealed class ClusterObjective : ShardedObjective
+internal sealed class ClusterObjective : ShardedObjective
 {
     private static readonly TimeSpan RecoveryLimit = TimeSpan.FromMinutes(3);
 

@@ -4,7 +4,7 @@ namespace HyperIft.Grains;
 /// Runs CPU-bound shard work off the grain scheduler, at most one task per core of this silo, so
 /// that many shards on one silo share its cores instead of oversubscribing them.
 /// </summary>
-public sealed class ComputeGate(int slots)
+internal sealed class ComputeGate(int slots)
 {
     private readonly SemaphoreSlim _slots = new(slots, slots);
 

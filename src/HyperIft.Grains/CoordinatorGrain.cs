@@ -17,7 +17,7 @@ namespace HyperIft.Grains;
 /// Its state — the shard layout and the last (θ*, v) — is a cache: a new activation throws
 /// <see cref="CoordinatorNotConfiguredException"/> and the caller configures it again.
 /// </summary>
-public sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeerGrain, ICoordinatorGrain
+internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeerGrain, ICoordinatorGrain
 {
     private ProblemSpec? _spec;
     private ProblemInfo? _info;

@@ -13,7 +13,7 @@ namespace HyperIft.Grains;
 /// activation that lacks either says so with <see cref="ShardStateLostException"/>.
 /// </summary>
 [ShardPlacement]
-public sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : VectorPeerGrain, IDataShardGrain
+internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : VectorPeerGrain, IDataShardGrain
 {
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;

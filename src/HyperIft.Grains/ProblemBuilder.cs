@@ -8,7 +8,7 @@ using HyperIft.Numerics.Objectives;
 namespace HyperIft.Grains;
 
 /// <summary>What a training set's labels show, merged over its shards: enough to settle the model.</summary>
-public sealed record LabelSummary(double Max, bool HasZero, bool HasMinusOne)
+internal sealed record LabelSummary(double Max, bool HasZero, bool HasMinusOne)
 {
     public static LabelSummary Of(Dataset rows) =>
         new(rows.Rows == 0 ? double.NegativeInfinity : rows.Y.Max(), rows.Y.Contains(0.0), rows.Y.Contains(-1.0));
@@ -26,7 +26,7 @@ public sealed record LabelSummary(double Max, bool HasZero, bool HasMinusOne)
 public static class ProblemBuilder
 {
     /// <summary>The model for p features, its class count settled from the training labels (or --classes).</summary>
-    public static ModelSpec Model(ProblemSpec spec, int features, LabelSummary labels)
+    internal static ModelSpec Model(ProblemSpec spec, int features, LabelSummary labels)
     {
         var kind = Kind(spec);
         int classes = kind.Labels == LabelSet.Classes ? Classes(spec, labels) : 1;
@@ -34,14 +34,14 @@ public static class ProblemBuilder
     }
 
     /// <summary>A label set that does not fit the model as a whole (each shard checked its own rows by file and line).</summary>
-    public static void CheckLabelSet(ProblemSpec spec, LabelSummary labels)
+    internal static void CheckLabelSet(ProblemSpec spec, LabelSummary labels)
     {
         if (Kind(spec).LabelSetError(labels.HasZero, labels.HasMinusOne) is { } error)
             throw new ProblemInputException($"{spec.Train.Source}: {error}");
     }
 
     /// <summary>The numerical model and hyperparameter of a settled problem with n training rows.</summary>
-    public static (Model Model, Hyperparameter Hyper) Build(ProblemSpec spec, ModelSpec model, int trainRows)
+    internal static (Model Model, Hyperparameter Hyper) Build(ProblemSpec spec, ModelSpec model, int trainRows)
     {
         var numeric = Create(model);
         try
@@ -54,7 +54,7 @@ public static class ProblemBuilder
         }
     }
 
-    public static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
+    internal static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
 
     /// <summary>
     /// The problem built in this process, with no grains: the reference the cluster is compared with,

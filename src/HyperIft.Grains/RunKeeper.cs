@@ -8,7 +8,7 @@ namespace HyperIft.Grains;
 /// Runs on every silo: every few seconds it pings the active runs, so that a tuner whose silo died
 /// is activated again elsewhere and resumes its loop with no client action.
 /// </summary>
-public sealed class RunKeeper(IGrainFactory grains, HyperIftSiloOptions options, ILogger<RunKeeper> log) : BackgroundService
+internal sealed class RunKeeper(IGrainFactory grains, HyperIftSiloOptions options, ILogger<RunKeeper> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace HyperIft.Grains;
 
 [GenerateSerializer]
-public sealed class RunRegistryState
+internal sealed class RunRegistryState
 {
     [Id(0)] public List<string> Active { get; set; } = [];
 
@@ -15,7 +15,7 @@ public sealed class RunRegistryState
 }
 
 /// <summary>The persisted list of runs (one grain, key 0).</summary>
-public sealed class RunRegistryGrain(
+internal sealed class RunRegistryGrain(
     [PersistentState("registry", HyperIftStorage.Name)] IPersistentState<RunRegistryState> state,
     ILogger<RunRegistryGrain> log) : Grain, IRunRegistryGrain
 {

@@ -9,7 +9,7 @@ namespace HyperIft.Grains;
 /// write with a version conflict forever; a record another writer changed is re-read and the change
 /// applied again, or, when the change cannot be replayed, reported as <see cref="StateConflictException"/>.
 /// </summary>
-public static class StateWrites
+internal static class StateWrites
 {
     public static async Task WriteAsync<T>(this IPersistentState<T> state, ILogger log, string owner, Action<T>? replay = null)
     {
@@ -38,4 +38,4 @@ public static class StateWrites
 
 /// <summary>Another activation wrote this grain's state: this one is stale and must not overwrite it.</summary>
 [GenerateSerializer]
-public sealed class StateConflictException(string message) : Exception(message);
+internal sealed class StateConflictException(string message) : Exception(message);

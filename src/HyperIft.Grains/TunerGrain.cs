@@ -14,7 +14,7 @@ namespace HyperIft.Grains;
 /// a <see cref="RunKeeper"/> on another silo pings it; the new activation reads the last persisted
 /// step and repeats the next one with the same inputs, hence the same result.
 /// </summary>
-public sealed class TunerGrain(
+internal sealed class TunerGrain(
     [PersistentState("run", HyperIftStorage.Name)] IPersistentState<TunerState> state,
     ILocalSiloDetails silo,
     ILogger<TunerGrain> log) : VectorPeerGrain, ITunerGrain

@@ -8,7 +8,7 @@ namespace HyperIft.Grains;
 /// state, warm θ and v, step), enough to repeat the next step exactly on any silo, and the history.
 /// </summary>
 [GenerateSerializer]
-public sealed class TunerState
+internal sealed class TunerState
 {
     [Id(0)] public RunSpec? Spec { get; set; }
     [Id(1)] public ProblemInfo? Info { get; set; }

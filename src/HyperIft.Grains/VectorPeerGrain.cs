@@ -3,7 +3,7 @@ using HyperIft.Abstractions;
 namespace HyperIft.Grains;
 
 /// <summary>A grain that exchanges vectors in chunks through its <see cref="VectorMailbox"/>.</summary>
-public abstract class VectorPeerGrain : Grain, IVectorPeer
+internal abstract class VectorPeerGrain : Grain, IVectorPeer
 {
     protected VectorMailbox Mailbox { get; } = new();
 

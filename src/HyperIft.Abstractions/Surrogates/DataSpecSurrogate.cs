@@ -3,7 +3,7 @@ using HyperIft.Data;
 namespace HyperIft.Abstractions.Surrogates;
 
 [GenerateSerializer, Immutable]
-public struct DataSpecSurrogate
+internal struct DataSpecSurrogate
 {
     [Id(0)] public string Source;
     [Id(1)] public DataPart Part;
@@ -14,7 +14,7 @@ public struct DataSpecSurrogate
 }
 
 [RegisterConverter]
-public sealed class DataSpecConverter : IConverter<DataSpec, DataSpecSurrogate>
+internal sealed class DataSpecConverter : IConverter<DataSpec, DataSpecSurrogate>
 {
     public DataSpec ConvertFromSurrogate(in DataSpecSurrogate s) => new(s.Source, s.Part, s.Model, s.LabelColumn, s.Features, s.Fingerprint);
 

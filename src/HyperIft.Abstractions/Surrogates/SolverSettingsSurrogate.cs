@@ -3,7 +3,7 @@ using HyperIft.Numerics.Optimization;
 namespace HyperIft.Abstractions.Surrogates;
 
 [GenerateSerializer, Immutable]
-public struct SolverSettingsSurrogate
+internal struct SolverSettingsSurrogate
 {
     [Id(0)] public string Solver;
     [Id(1)] public double InnerTolerance;
@@ -16,7 +16,7 @@ public struct SolverSettingsSurrogate
 }
 
 [RegisterConverter]
-public sealed class SolverSettingsConverter : IConverter<SolverSettings, SolverSettingsSurrogate>
+internal sealed class SolverSettingsConverter : IConverter<SolverSettings, SolverSettingsSurrogate>
 {
     public SolverSettings ConvertFromSurrogate(in SolverSettingsSurrogate s) =>
         new(s.Solver, s.InnerTolerance, s.SolverTolerance, s.MaxCgIterations, s.Jacobi, s.NeumannTerms, s.NeumannAlpha, s.MaxNewtonIterations);

@@ -3,7 +3,7 @@ using HyperIft.Numerics.Optimization;
 namespace HyperIft.Abstractions.Surrogates;
 
 [GenerateSerializer, Immutable]
-public struct StepRecordSurrogate
+internal struct StepRecordSurrogate
 {
     [Id(0)] public int Step;
     [Id(1)] public double ValidationLoss;
@@ -20,7 +20,7 @@ public struct StepRecordSurrogate
 }
 
 [RegisterConverter]
-public sealed class StepRecordConverter : IConverter<StepRecord, StepRecordSurrogate>
+internal sealed class StepRecordConverter : IConverter<StepRecord, StepRecordSurrogate>
 {
     public StepRecord ConvertFromSurrogate(in StepRecordSurrogate s) =>
         new(s.Step, s.ValidationLoss, s.TrainLoss, s.HypergradientNorm, s.CgIterations, s.InnerIterations, s.InnerGradNorm,

@@ -4,7 +4,7 @@ namespace HyperIft.Abstractions.Surrogates;
 
 /// <summary>A run's <see cref="TuningState"/> as it is persisted: λ, optimizer moments and warm starts as raw bytes.</summary>
 [GenerateSerializer]
-public struct TuningStateSurrogate
+internal struct TuningStateSurrogate
 {
     [Id(0)] public int Step;
     [Id(1)] public byte[] Lambda;
@@ -16,7 +16,7 @@ public struct TuningStateSurrogate
 }
 
 [RegisterConverter]
-public sealed class TuningStateConverter : IConverter<TuningState, TuningStateSurrogate>
+internal sealed class TuningStateConverter : IConverter<TuningState, TuningStateSurrogate>
 {
     public TuningState ConvertFromSurrogate(in TuningStateSurrogate s) => new(
         s.Step, Doubles.FromBytes(s.Lambda),

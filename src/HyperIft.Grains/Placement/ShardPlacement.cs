@@ -6,19 +6,19 @@ namespace HyperIft.Grains.Placement;
 
 /// <summary>Spreads the shards of a run evenly: shard i goes to silo i mod (number of silos).</summary>
 [GenerateSerializer, Immutable, SuppressReferenceTracking]
-public sealed class ShardPlacementStrategy : PlacementStrategy
+internal sealed class ShardPlacementStrategy : PlacementStrategy
 {
     public static readonly ShardPlacementStrategy Instance = new();
 }
 
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class ShardPlacementAttribute() : PlacementAttribute(ShardPlacementStrategy.Instance);
+internal sealed class ShardPlacementAttribute() : PlacementAttribute(ShardPlacementStrategy.Instance);
 
 /// <summary>
 /// Reads the shard index from the grain key "{run}/{set}/{index}" and picks among the compatible
 /// silos in a fixed order, so every silo makes the same choice.
 /// </summary>
-public sealed class ShardPlacementDirector : IPlacementDirector
+internal sealed class ShardPlacementDirector : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {

@@ -9,7 +9,7 @@ namespace HyperIft.Grains.Storage;
 /// For a single machine or a shared volume: silos pointed at the same folder share their runs, so
 /// a run survives the death of its silo without a database.
 /// </summary>
-public sealed class FileGrainStorage(string folder, IGrainStorageSerializer serializer) : IGrainStorage
+internal sealed class FileGrainStorage(string folder, IGrainStorageSerializer serializer) : IGrainStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
