@@ -8,7 +8,16 @@ public sealed record OuterSpec(
     [property: Id(0)] int Steps,
     [property: Id(1)] string Optimizer,
     [property: Id(2)] double LearningRate,
-    [property: Id(3)] string ToleranceSchedule);
+    [property: Id(3)] string ToleranceSchedule)
+{
+    /// <summary>Why this outer loop cannot run, or null.</summary>
+    public string? Problem() =>
+        Steps < 1 ? "steps must be at least 1"
+        : !OuterOptimizerFactory.Names.Contains(Optimizer) ? $"unknown optimizer '{Optimizer}' (expected one of: {string.Join(", ", OuterOptimizerFactory.Names)})"
+        : !(LearningRate > 0) ? "the outer learning rate must be positive"
+        : !Numerics.Optimization.ToleranceSchedule.Names.Contains(ToleranceSchedule) ? $"unknown tolerance schedule '{ToleranceSchedule}' (expected one of: {string.Join(", ", Numerics.Optimization.ToleranceSchedule.Names)})"
+        : null;
+}
 
 /// <summary>Everything that defines a tuning run.</summary>
 [GenerateSerializer, Immutable]

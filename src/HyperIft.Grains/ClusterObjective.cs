@@ -18,6 +18,9 @@ internal sealed class ClusterObjective : ShardedObjective
 {
     private static readonly TimeSpan RecoveryLimit = TimeSpan.FromMinutes(3);
 
+    /// <summary>A shard that keeps losing its state after this many restores has a problem a retry will not fix.</summary>
+    private const int MaxRestores = 10;
+
     private readonly IDataShardGrain[] _train;
     private readonly ShardDescriptor[] _trainDescriptors;
     private readonly IDataShardGrain[] _validation;
@@ -122,11 +125,12 @@ internal sealed class ClusterObjective : ShardedObjective
             {
                 return await call(s);
             }
-            catch (Exception e) when (e is ShardStateLostException || IsTransient(e) && clock.Elapsed < RecoveryLimit)
+            catch (Exception e) when ((e is ShardStateLostException && attempt < MaxRestores || TransientFailures.IsTransient(e))
+                                      && clock.Elapsed < RecoveryLimit)
             {
                 _log.LogWarning("Shard {Set}/{Shard} failed ({Error}); restoring it (attempt {Attempt})",
                     validation ? "val" : "train", s, e.Message, attempt + 1);
-                if (e is not ShardStateLostException)
+                if (e is not ShardStateLostException || attempt > 0) // a first lost state is restored at once
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * (1 << Math.Min(attempt, 5)))), ct);
                 await TryRestore(s, validation);
             }
@@ -145,12 +149,9 @@ internal sealed class ClusterObjective : ShardedObjective
             await _train[s].Open(_trainDescriptors[s], moments: false);
             if (_theta is not null) await SetPointOn(s);
         }
-        catch (Exception e) when (IsTransient(e) || e is ShardStateLostException)
+        catch (Exception e) when (TransientFailures.IsTransient(e) || e is ShardStateLostException)
         {
             // The silo may not be declared dead yet; the next attempt tries again.
         }
     }
-
-    /// <summary>Failures of the cluster (a silo gone, a message lost), not of the computation.</summary>
-    public static bool IsTransient(Exception e) => e is TimeoutException or OrleansException;
 }

@@ -75,6 +75,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
     {
         var objective = _objective ?? throw new CoordinatorNotConfiguredException(
             $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
+        if (request.Solver.Problem(_info!.ParameterCount) is { } badSettings) throw new ProblemInputException(badSettings);
         var lambda = Mailbox.Open(request.Lambda);
         if (lambda.Length != objective.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");
@@ -88,17 +89,11 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         HypergradientResult result;
         try
         {
-            var settings = request.Solver;
-            settings.CheckDimension(_info!.ParameterCount);
-            result = await settings.Build().Compute(objective, lambda, warm);
+            result = await request.Solver.Build().Compute(objective, lambda, warm);
         }
         catch (SolverException e)
         {
             throw new ComputationFailedException(e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ProblemInputException(e.Message);
         }
         if (!double.IsFinite(result.TrainLoss) || !double.IsFinite(result.ValidationLoss) || !Vec.AllFinite(result.Hypergradient))
             throw new ComputationFailedException(string.Create(CultureInfo.InvariantCulture,

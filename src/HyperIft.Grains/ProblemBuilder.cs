@@ -44,14 +44,10 @@ public static class ProblemBuilder
     internal static (Model Model, Hyperparameter Hyper) Build(ProblemSpec spec, ModelSpec model, int trainRows)
     {
         var numeric = Create(model);
-        try
-        {
-            return (numeric, HyperparameterKinds.Named(spec.Hyper).Create(numeric.Layout, trainRows, spec.ExampleWeightL2));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ProblemInputException(e.Message);
-        }
+        var kind = HyperparameterKinds.All.FirstOrDefault(k => k.Name == spec.Hyper)
+                   ?? throw new ProblemInputException($"unknown hyperparameter kind '{spec.Hyper}' (expected one of: {string.Join(", ", HyperparameterKinds.Names)})");
+        if (!(spec.ExampleWeightL2 > 0)) throw new ProblemInputException($"--l2 must be positive, got {spec.ExampleWeightL2}");
+        return (numeric, kind.Create(numeric.Layout, trainRows, spec.ExampleWeightL2));
     }
 
     internal static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
@@ -80,17 +76,9 @@ public static class ProblemBuilder
         return new LocalObjective(problem, spec.Shards);
     }
 
-    private static ModelKind Kind(ProblemSpec spec)
-    {
-        try
-        {
-            return ModelKinds.Named(spec.Model);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ProblemInputException(e.Message);
-        }
-    }
+    private static ModelKind Kind(ProblemSpec spec) =>
+        ModelKinds.All.FirstOrDefault(m => m.Name == spec.Model)
+        ?? throw new ProblemInputException($"unknown model '{spec.Model}' (expected one of: {string.Join(", ", ModelKinds.Names)})");
 
     private static int Classes(ProblemSpec spec, LabelSummary labels)
     {

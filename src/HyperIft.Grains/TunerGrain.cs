@@ -45,24 +45,10 @@ internal sealed class TunerGrain(
         if (RunIds.Problem(RunId) is { } badId) throw new ProblemInputException(badId);
         if (S.Status is not RunStatus.Created)
             throw new ProblemInputException($"run '{RunId}' already exists ({S.Status}); choose another run id");
-        if (spec.Outer.Steps < 1) throw new ProblemInputException("steps must be at least 1");
-        try
-        {
-            spec.Loop(); // validates the optimizer and schedule names
-        }
-        catch (ArgumentException e)
-        {
-            throw new ProblemInputException(e.Message);
-        }
+        if (spec.Outer.Problem() is { } badOuter) throw new ProblemInputException(badOuter);
         var info = await Coordinator.Configure(spec.Problem);
-        try
-        {
-            spec.Solver.CheckDimension(info.ParameterCount); // before any step, not after the first inner solve
-        }
-        catch (ArgumentException e)
-        {
-            throw new ProblemInputException(e.Message);
-        }
+        // Before any step, not after the first inner solve.
+        if (spec.Solver.Problem(info.ParameterCount) is { } badSettings) throw new ProblemInputException(badSettings);
         (S.Spec, S.Info) = (spec, info);
         await Persist(); // a prepared run can still be started after this activation is gone
         return info;

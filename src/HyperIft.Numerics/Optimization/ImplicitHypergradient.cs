@@ -39,6 +39,9 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
             span?.SetTag("newton.iterations", innerResult.Iterations);
             span?.SetTag("gradient.norm", innerResult.GradientNorm);
         }
+        if (!double.IsFinite(innerResult.Loss) || !Vec.AllFinite(innerResult.Theta))
+            throw new SolverException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the training loss is not finite at this λ (f = {innerResult.Loss}, λ from {lambda.Min():G4} to {lambda.Max():G4}): λ is a log strength, and e^λ overflows above λ ≈ 709"));
         var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
         var hessian = new HessianOperator(objective);
         SolveResult solve;

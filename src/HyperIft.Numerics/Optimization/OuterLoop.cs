@@ -48,12 +48,19 @@ public sealed record SolverSettings(
 
     public ImplicitHypergradient Build() => Build(InnerTolerance, SolverTolerance);
 
-    /// <summary>Refuses, before any work, a solver that cannot handle θ of this dimension (the dense exact solve).</summary>
-    public void CheckDimension(int dimension)
+    /// <summary>
+    /// Why these settings cannot solve for θ of this dimension, or null: checked before any work, so
+    /// that bad settings are reported as such and never confused with a failure inside a solve.
+    /// </summary>
+    public string? Problem(int dimension)
     {
+        if (!SolverNames.Contains(Solver)) return $"unknown solver '{Solver}' (expected one of: {string.Join(", ", SolverNames)})";
+        if (!(InnerTolerance > 0 && SolverTolerance > 0)) return "tolerances must be positive";
+        if (MaxCgIterations < 1 || NeumannTerms < 1 || MaxNewtonIterations < 1) return "iteration caps and Neumann terms must be at least 1";
+        if (NeumannAlpha is { } alpha && !(alpha > 0)) return "the Neumann step α must be positive";
         if (Solver == "exact" && dimension > DenseCholeskySolver.DefaultMaxDimension)
-            throw new ArgumentException(
-                $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)");
+            return $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)";
+        return null;
     }
 }
 

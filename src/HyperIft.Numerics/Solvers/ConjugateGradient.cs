@@ -62,7 +62,9 @@ public sealed class ConjugateGradient : ILinearSolver
 
         // With no iteration, r is still the residual computed directly from b and x0.
         double trueResidual = k == 0 || !VerifyResidual ? rel : Vec.Norm(await Residual(a, b, x, ct)) / bNorm;
-        return new SolveResult(Name, x, k, trueResidual, SolveResult.ByResidual(trueResidual, rel <= Tolerance));
+        var outcome = SolveResult.ByResidual(trueResidual, rel <= Tolerance);
+        return new SolveResult(Name, x, k, trueResidual, outcome,
+            outcome == SolveOutcome.Diverged ? $"CG's residual is not finite ({trueResidual}) after {k} iterations: the Hessian or the right-hand side has a non-finite entry" : null);
     }
 
     /// <summary>b − A x.</summary>
