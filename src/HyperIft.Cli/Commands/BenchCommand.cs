@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Grains;
 
@@ -27,8 +26,6 @@ public static class BenchCommand
         new("output", "also write the JSON to this file", "FILE"),
     ];
 
-    private sealed record Row(int Shards, double InProcess, double Grains, int Hvps);
-
     public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var spec = ProblemOptions.Spec(args);
@@ -37,7 +34,7 @@ public static class BenchCommand
         var counts = ShardCounts(args, spec.Shards);
 
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
-        var rows = new List<Row>();
+        var rows = new List<BenchRowJson>();
         ProblemInfo? info = null;
         foreach (int shards in counts)
         {
@@ -71,38 +68,14 @@ public static class BenchCommand
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{shards} shards, round {r}/{repeat}: in process {inProcess:F3} s ({result.HessianProducts} HVPs), grains {grains:F3} s ({reply.HessianProducts} HVPs)"));
             }
-            rows.Add(new Row(shards, Median(localTimes), Median(grainTimes), hvps));
+            rows.Add(BenchRowJson.Of(shards, Median(localTimes), Median(grainTimes), hvps));
         }
 
-        string json = HypergradientReport.Json(w =>
-        {
-            w.WriteString("model", info!.Model);
-            w.WriteString("hyper", info.Hyper);
-            w.WriteNumber("n", info.TrainRows);
-            w.WriteNumber("p", info.Features);
-            w.WriteString("cluster", cluster.Description);
-            w.WriteNumber("repeat", repeat);
-            w.WriteStartArray("runs");
-            foreach (var r in rows) WriteRow(w, r);
-            w.WriteEndArray();
-        }, indented: !args.Flag("json"));
+        string json = CliJson.Write(new BenchJson(info!.Model, info.Hyper, info.TrainRows, info.Features, cluster.Description, repeat, rows),
+            CliJson.Types.BenchJson, indented: !args.Flag("json"));
         stdout.WriteLine(json);
         if (args.String("output") is { } file) File.WriteAllText(file, json + Environment.NewLine);
         return 0;
-    }
-
-    private static void WriteRow(Utf8JsonWriter w, Row r)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("shards", r.Shards);
-        w.WriteNumber("inProcessSeconds", Math.Round(r.InProcess, 6));
-        w.WriteNumber("grainsSeconds", Math.Round(r.Grains, 6));
-        w.WriteNumber("hessianProducts", r.Hvps);
-        w.WriteNumber("inProcessMsPerHvp", Math.Round(1000 * r.InProcess / r.Hvps, 4));
-        w.WriteNumber("grainsMsPerHvp", Math.Round(1000 * r.Grains / r.Hvps, 4));
-        w.WriteNumber("ratio", Math.Round(r.Grains / r.InProcess, 4));
-        w.WriteNumber("distributionShare", Math.Round(1 - r.InProcess / r.Grains, 4));
-        w.WriteEndObject();
     }
 
     private static int[] ShardCounts(ParsedArgs args, int fallback)
@@ -120,4 +93,17 @@ public static class BenchCommand
         int mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
     }
+}
+
+/// <summary><c>hyperift bench</c>'s result: the problem, where it ran, and one row per shard count.</summary>
+public sealed record BenchJson(string Model, string Hyper, int N, int P, string Cluster, int Repeat, IReadOnlyList<BenchRowJson> Runs);
+
+/// <summary>Median seconds of each side for one shard count, per Hessian-vector product, and their ratio.</summary>
+public sealed record BenchRowJson(
+    int Shards, double InProcessSeconds, double GrainsSeconds, int HessianProducts, double InProcessMsPerHvp, double GrainsMsPerHvp,
+    double Ratio, double DistributionShare)
+{
+    public static BenchRowJson Of(int shards, double inProcess, double grains, int hvps) => new(
+        shards, Math.Round(inProcess, 6), Math.Round(grains, 6), hvps, Math.Round(1000 * inProcess / hvps, 4),
+        Math.Round(1000 * grains / hvps, 4), Math.Round(grains / inProcess, 4), Math.Round(1 - inProcess / grains, 4));
 }

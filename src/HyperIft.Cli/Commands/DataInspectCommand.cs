@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using HyperIft.Data;
 
 namespace HyperIft.Cli.Commands;
@@ -29,24 +30,7 @@ public static class DataInspectCommand
         var inv = CultureInfo.InvariantCulture;
         if (args.Flag("json"))
         {
-            stdout.WriteLine(HypergradientReport.Json(w =>
-            {
-                w.WriteString("source", s.Source);
-                w.WriteNumber("rows", s.Rows);
-                w.WriteNumber("features", s.Features);
-                w.WriteNumber("distinctLabels", s.DistinctLabels);
-                w.WriteStartArray("labels");
-                foreach (var l in s.Labels) w.WriteNumberValue(l);
-                w.WriteEndArray();
-                if (s.DistinctLabels > 0)
-                {
-                    w.WriteNumber("labelMin", s.LabelMin);
-                    w.WriteNumber("labelMax", s.LabelMax);
-                }
-                w.WriteNumber("zeroFraction", s.ZeroFraction);
-                w.WriteNumber("nanCount", s.NaNCount);
-                w.WriteNumber("infCount", s.InfinityCount);
-            }));
+            stdout.WriteLine(CliJson.Write(DataSummaryJson.Of(s), CliJson.Types.DataSummaryJson));
             return Task.FromResult(0);
         }
         stdout.WriteLine($"source     {s.Source}");
@@ -59,4 +43,13 @@ public static class DataInspectCommand
         stdout.WriteLine($"NaN / Inf  {s.NaNCount} / {s.InfinityCount}{(s.NaNCount + s.InfinityCount > 0 ? "  (tuning on this file will stop at the first one, naming its line)" : "")}");
         return Task.FromResult(0);
     }
+}
+
+/// <summary><c>data inspect --json</c>: what a data set holds; no label range when it has no finite label.</summary>
+public sealed record DataSummaryJson(
+    string Source, int Rows, int Features, int DistinctLabels, IReadOnlyList<double> Labels, double? LabelMin, double? LabelMax,
+    double ZeroFraction, [property: JsonPropertyName("nanCount")] long NaNCount, [property: JsonPropertyName("infCount")] long InfinityCount)
+{
+    public static DataSummaryJson Of(DataSummary s) => new(s.Source, s.Rows, s.Features, s.DistinctLabels, s.Labels,
+        s.DistinctLabels > 0 ? s.LabelMin : null, s.DistinctLabels > 0 ? s.LabelMax : null, s.ZeroFraction, s.NaNCount, s.InfinityCount);
 }

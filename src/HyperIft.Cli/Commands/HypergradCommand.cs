@@ -32,7 +32,7 @@ public static class HypergradCommand
 
         foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
         if (args.Flag("json"))
-            stdout.WriteLine(HypergradientReport.Json(json => HypergradientReport.WriteFields(json, info, reply, hypergradient, seconds)));
+            stdout.WriteLine(CliJson.Write(HypergradientReport.Of(info, reply, hypergradient, seconds), CliJson.Types.ResultJson));
         else
             HypergradientReport.WriteHuman(stdout, info, reply, hypergradient, seconds);
         return 0;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 
@@ -30,17 +29,7 @@ public static class RunsCommands
         var runs = await Task.WhenAll(remembered.Select(r => Current(cluster.Grains, r)));
         if (args.Flag("json"))
         {
-            stdout.WriteLine(HypergradientReport.Json(w =>
-            {
-                w.WriteStartArray("runs");
-                foreach (var r in runs)
-                {
-                    w.WriteStartObject();
-                    WriteSummary(w, r);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-            }));
+            stdout.WriteLine(CliJson.Write(new RunListJson(runs.Select(RunSummaryJson.Of).ToArray()), CliJson.Types.RunListJson));
             return 0;
         }
         if (runs.Length == 0)
@@ -74,11 +63,7 @@ public static class RunsCommands
         }
         if (args.Flag("json"))
         {
-            stdout.WriteLine(HypergradientReport.Json(w =>
-            {
-                WriteRun(w, run, withHistory: true);
-                w.WriteString("lambdaSummary", HypergradientReport.Summary(lambda));
-            }));
+            stdout.WriteLine(CliJson.Write(RunJson.Of(run, lambda), CliJson.Types.RunJson));
             return 0;
         }
         var inv = CultureInfo.InvariantCulture;
@@ -161,48 +146,27 @@ public static class RunsCommands
             ?? throw new UsageException($"runs live on a cluster: give --cluster or set {ClusterConnection.EnvironmentVariable} (a run on the embedded silo ends with its process)");
         return await ClusterConnection.Open(cluster, ct);
     }
-
-    private static void WriteSummary(Utf8JsonWriter w, RunSummary r)
-    {
-        w.WriteString("runId", r.RunId);
-        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
-        if (r.Reason is not null) w.WriteString("reason", r.Reason);
-        w.WriteNumber("step", r.Step);
-        w.WriteNumber("steps", r.Steps);
-        w.WriteString("silo", r.Silo);
-        if (r.Model is not null) w.WriteString("model", r.Model);
-        if (r.Hyper is not null) w.WriteString("hyper", r.Hyper);
-        w.WriteNumber("lambdaCount", r.HyperCount);
-    }
-
-    private static void WriteRun(Utf8JsonWriter w, RunSnapshot r, bool withHistory)
-    {
-        w.WriteString("runId", r.RunId);
-        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
-        if (r.Reason is not null) w.WriteString("reason", r.Reason);
-        w.WriteNumber("step", r.Step);
-        w.WriteNumber("steps", r.Steps);
-        w.WriteString("silo", r.Silo);
-        w.WriteNumber("recoveries", r.Recoveries);
-        if (r.Info is { } i)
-        {
-            w.WriteString("model", i.Model);
-            w.WriteString("hyper", i.Hyper);
-            w.WriteNumber("lambdaCount", i.HyperCount);
-        }
-        if (withHistory)
-        {
-            w.WriteStartArray("history");
-            foreach (var h in r.History)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("step", h.Step);
-                w.WriteNumber("validationLoss", h.ValidationLoss);
-                w.WriteNumber("hypergradientNorm", h.HypergradientNorm);
-                w.WriteNumber("cgIterations", h.CgIterations);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-    }
 }
+
+/// <summary><c>runs list --json</c>.</summary>
+public sealed record RunListJson(IReadOnlyList<RunSummaryJson> Runs);
+
+/// <summary>A run as the registry remembers it.</summary>
+public sealed record RunSummaryJson(string RunId, string Status, string? Reason, int Step, int Steps, string Silo, string? Model, string? Hyper, int LambdaCount)
+{
+    public static RunSummaryJson Of(RunSummary r) =>
+        new(r.RunId, r.Status.ToString().ToLowerInvariant(), r.Reason, r.Step, r.Steps, r.Silo, r.Model, r.Hyper, r.HyperCount);
+}
+
+/// <summary><c>runs show --json</c>: a run's status, its steps, and a summary of its current λ.</summary>
+public sealed record RunJson(
+    string RunId, string Status, string? Reason, int Step, int Steps, string Silo, int Recoveries, string? Model, string? Hyper, int? LambdaCount,
+    IReadOnlyList<RunStepJson> History, string LambdaSummary)
+{
+    public static RunJson Of(RunSnapshot r, double[] lambda) =>
+        new(r.RunId, r.Status.ToString().ToLowerInvariant(), r.Reason, r.Step, r.Steps, r.Silo, r.Recoveries, r.Info?.Model, r.Info?.Hyper, r.Info?.HyperCount,
+            r.History.Select(h => new RunStepJson(h.Step, h.ValidationLoss, h.HypergradientNorm, h.CgIterations)).ToArray(),
+            HypergradientReport.Summary(lambda));
+}
+
+public sealed record RunStepJson(int Step, double ValidationLoss, double HypergradientNorm, int CgIterations);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Grains;
@@ -93,7 +92,7 @@ public static class TuneCommand
         foreach (var warning in HypergradientReport.Warnings(evaluation!.Reply)) stderr.WriteLine(warning);
 
         if (args.Flag("json"))
-            stdout.WriteLine(HypergradientReport.Json(json => ResultsFolder.WriteResult(json, report)));
+            stdout.WriteLine(CliJson.Write(ResultsFolder.Result(report), CliJson.Types.ResultJson));
         else
         {
             var reply = evaluation.Reply;
