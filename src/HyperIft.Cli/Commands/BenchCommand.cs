@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using HyperIft.Abstractions;
@@ -18,22 +19,20 @@ public static class BenchCommand
     public const string Example =
         "hyperift bench --model logistic --train synthetic:n=200000,p=50 --lambda -3 --shard-counts 1,2,4 --repeat 5 --cluster 127.0.0.1:6390";
 
-    public static readonly OptionSpec[] Options =
-    [
-        .. CommonOptions.Data, .. CommonOptions.Solver,
-        new("shard-counts", "shard counts to measure, e.g. 1,2,4 (default: --shards)", "LIST"),
-        new("repeat", "timed repetitions of each side (medians are reported)", "N", "5"),
-        new("output", "also write the JSON to this file", "FILE"),
-    ];
+    public static readonly Option<int[]> ShardCounts = Declare.Valued("--shard-counts", "LIST", "shard counts to measure, e.g. 1,2,4 (default: --shards)", ParseShardCounts);
+    public static readonly Option<int> Repeat = Declare.Int("--repeat", "N", "timed repetitions of each side (medians are reported)", 5, min: 1);
+    public static readonly Option<string> Output = Declare.Text("--output", "FILE", "also write the JSON to this file");
 
-    public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static readonly CliCommand Command = new("bench", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ShardCounts, Repeat, Output], Run);
+
+    public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var spec = ProblemOptions.Spec(args);
         var solver = CommonOptions.SolverSettings(args);
-        int repeat = args.Int("repeat", 5, min: 1);
-        var counts = ShardCounts(args, spec.Shards);
+        int repeat = args.GetValue(Repeat);
+        var counts = args.GetValue(ShardCounts) is { Length: > 0 } given ? given : [spec.Shards];
 
-        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
+        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
         var rows = new List<BenchRowJson>();
         ProblemInfo? info = null;
         foreach (int shards in counts)
@@ -72,20 +71,16 @@ public static class BenchCommand
         }
 
         string json = CliJson.Write(new BenchJson(info!.Model, info.Hyper, info.TrainRows, info.Features, cluster.Description, repeat, rows),
-            CliJson.Types.BenchJson, indented: !args.Flag("json"));
+            CliJson.Types.BenchJson, indented: !args.GetValue(CommonOptions.Json));
         stdout.WriteLine(json);
-        if (args.String("output") is { } file) File.WriteAllText(file, json + Environment.NewLine);
+        if (args.GetValue(Output) is { } file) File.WriteAllText(file, json + Environment.NewLine);
         return 0;
     }
 
-    private static int[] ShardCounts(ParsedArgs args, int fallback)
-    {
-        string? list = args.String("shard-counts");
-        if (list is null) return [fallback];
-        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static int[] ParseShardCounts(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(c => int.TryParse(c, out int k) && k >= 1 ? k : throw new UsageException($"--shard-counts '{list}': '{c}' is not a shard count"))
             .ToArray();
-    }
 
     private static double Median(List<double> values)
     {

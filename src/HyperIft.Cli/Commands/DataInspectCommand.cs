@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using HyperIft.Data;
+using HyperIft.Numerics.Models;
 
 namespace HyperIft.Cli.Commands;
 
@@ -11,24 +13,21 @@ public static class DataInspectCommand
 
     public const string Example = "hyperift data inspect train.csv";
 
-    public static readonly OptionSpec[] Options =
-    [
-        new("label-column", "0-based label column of CSV files (default: the last)", "INDEX"),
-        new("features", "number of features of LIBSVM files", "P"),
-        new("model", "for synthetic sources: ridge | logistic | softmax", "MODEL", "logistic"),
-        CommonOptions.Solver.Single(o => o.Name == "json"),
-    ];
+    public static readonly Argument<string> Source = Declare.Positional("SOURCE", "the data, in any form --train takes");
+    public static readonly Option<string> Model = Declare.Choice("--model", "MODEL", ModelFactory.Names, $"for synthetic sources: {Declare.Alternatives(ModelFactory.Names)}", "logistic");
 
-    public static Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static readonly CliCommand Command = new("inspect", Summary, Example,
+        [CommonOptions.LabelColumn, CommonOptions.Features, Model, CommonOptions.Json], Run, Source);
+
+    public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Positionals.Count != 1) throw new UsageException("'data inspect' takes one data source (see 'hyperift data inspect --help')");
-        string source = args.Positionals[0];
+        string source = args.GetValue(Source)!;
         var data = SyntheticSpec.IsSynthetic(source)
-            ? new DataSpec(source, DataPart.Train, args.String("model") ?? "logistic").Load()
-            : DataSource.Load(source, new ReadOptions(args.IntOrNull("label-column", min: 0), args.IntOrNull("features", min: 1), AllowNonFinite: true));
+            ? new DataSpec(source, DataPart.Train, args.GetValue(Model)!).Load()
+            : DataSource.Load(source, new ReadOptions(args.GetValue(CommonOptions.LabelColumn), args.GetValue(CommonOptions.Features), AllowNonFinite: true));
         var s = DataSummary.Of(data);
         var inv = CultureInfo.InvariantCulture;
-        if (args.Flag("json"))
+        if (args.GetValue(CommonOptions.Json))
         {
             stdout.WriteLine(CliJson.Write(DataSummaryJson.Of(s), CliJson.Types.DataSummaryJson));
             return Task.FromResult(0);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using HyperIft.Abstractions;
 using HyperIft.Data;
@@ -7,10 +8,8 @@ namespace HyperIft.Cli.Commands;
 /// <summary><c>hyperift runs list|show|watch|pause|resume|cancel</c>: the runs of a cluster.</summary>
 public static class RunsCommands
 {
-    public static readonly OptionSpec Cluster = CommonOptions.Solver.Single(o => o.Name == "cluster");
-    public static readonly OptionSpec Json = CommonOptions.Solver.Single(o => o.Name == "json");
-    public static readonly OptionSpec[] Options = [Cluster, Json];
-    public static readonly OptionSpec[] ShowOptions = [Cluster, Json, new("lambda-out", "write the run's current λ to FILE, one value per line (loadable by --lambda-file)", "FILE")];
+    public static readonly Argument<string> RunId = Declare.Positional("RUN-ID", "the run's id (see 'hyperift runs list')", RunIds.Problem);
+    public static readonly Option<string> LambdaOut = Declare.Text("--lambda-out", "FILE", "write the run's current λ to FILE, one value per line (loadable by --lambda-file)");
 
     /// <summary>How long a command rides out a silo that is dying or restarting before it gives up (exit 3).</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -22,12 +21,25 @@ public static class RunsCommands
     public const string ResumeSummary = "resume a paused run";
     public const string CancelSummary = "cancel a run (its last λ is kept)";
 
-    public static async Task<int> List(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary><c>hyperift runs ...</c>: the group of the commands below.</summary>
+    public static Command Group() => new("runs", "the runs of a cluster: list, show, follow, pause, resume, cancel")
+    {
+        new CliCommand("list", ListSummary, "hyperift runs list --cluster 127.0.0.1:6390", Options, List),
+        new CliCommand("show", ShowSummary, "hyperift runs show RUN-ID --lambda-out lambda.txt --cluster 127.0.0.1:6390", [.. Options, LambdaOut], Show, RunId),
+        new CliCommand("watch", WatchSummary, "hyperift runs watch RUN-ID --cluster 127.0.0.1:6390", Options, Watch, RunId),
+        new CliCommand("pause", PauseSummary, "hyperift runs pause RUN-ID --cluster 127.0.0.1:6390", Options, Pause, RunId),
+        new CliCommand("resume", ResumeSummary, "hyperift runs resume RUN-ID --cluster 127.0.0.1:6390", Options, Resume, RunId),
+        new CliCommand("cancel", CancelSummary, "hyperift runs cancel RUN-ID --cluster 127.0.0.1:6390", Options, Cancel, RunId),
+    };
+
+    private static readonly Option[] Options = [CommonOptions.Cluster, CommonOptions.Json];
+
+    public static async Task<int> List(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         await using var cluster = await Connect(args, ct);
         var remembered = await Retry(() => cluster.Grains.GetGrain<IRunRegistryGrain>(0).List(), ct);
         var runs = await Task.WhenAll(remembered.Select(r => Current(cluster.Grains, r)));
-        if (args.Flag("json"))
+        if (args.GetValue(CommonOptions.Json))
         {
             stdout.WriteLine(CliJson.Write(new RunListJson(runs.Select(RunSummaryJson.Of).ToArray()), CliJson.Types.RunListJson));
             return 0;
@@ -43,13 +55,13 @@ public static class RunsCommands
         return 0;
     }
 
-    public static async Task<int> Show(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> Show(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        string runId = RunId(args, "show");
+        string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         var run = await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0), ct);
         var lambda = await Retry(() => RunClient.Lambda(cluster.Grains, runId), ct);
-        if (args.String("lambda-out") is { } lambdaOut)
+        if (args.GetValue(LambdaOut) is { } lambdaOut)
         {
             try
             {
@@ -61,7 +73,7 @@ public static class RunsCommands
             }
             stderr.WriteLine($"λ ({lambda.Length} values, step {run.Step}) written to {Path.GetFullPath(lambdaOut)}");
         }
-        if (args.Flag("json"))
+        if (args.GetValue(CommonOptions.Json))
         {
             stdout.WriteLine(CliJson.Write(RunJson.Of(run, lambda), CliJson.Types.RunJson));
             return 0;
@@ -81,9 +93,9 @@ public static class RunsCommands
         return 0;
     }
 
-    public static async Task<int> Watch(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> Watch(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        string runId = RunId(args, "watch");
+        string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(int.MaxValue), ct); // an unknown id fails here, clearly
         var (outcome, final) = await RunFollower.Follow(cluster, runId, stderr, ct);
@@ -92,18 +104,18 @@ public static class RunsCommands
         return final.Status == RunStatus.Completed ? 0 : 1;
     }
 
-    public static Task<int> Pause(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    public static Task<int> Pause(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         Control(args, "pause", stdout, t => t.Pause(), ct);
 
-    public static Task<int> Resume(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    public static Task<int> Resume(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         Control(args, "resume", stdout, t => t.Resume(), ct);
 
-    public static Task<int> Cancel(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    public static Task<int> Cancel(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         Control(args, "cancel", stdout, t => t.Cancel("cancelled by 'hyperift runs cancel'"), ct);
 
-    private static async Task<int> Control(ParsedArgs args, string verb, TextWriter stdout, Func<ITunerGrain, Task> action, CancellationToken ct)
+    private static async Task<int> Control(ParseResult args, string verb, TextWriter stdout, Func<ITunerGrain, Task> action, CancellationToken ct)
     {
-        string runId = RunId(args, verb);
+        string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         var tuner = cluster.Grains.GetGrain<ITunerGrain>(runId);
         await Retry(() => tuner.Status(int.MaxValue), ct);
@@ -111,13 +123,6 @@ public static class RunsCommands
         var run = await Retry(() => tuner.Status(int.MaxValue), ct);
         stdout.WriteLine($"run {runId}: {run.Status.ToString().ToLowerInvariant()} at step {run.Step}/{run.Steps}");
         return 0;
-    }
-
-    private static string RunId(ParsedArgs args, string verb)
-    {
-        if (args.Positionals.Count != 1) throw new UsageException($"'runs {verb}' takes one run id (see 'hyperift runs list')");
-        string runId = args.Positionals[0];
-        return RunIds.Problem(runId) is { } problem ? throw new UsageException(problem) : runId;
     }
 
     /// <summary>
@@ -140,9 +145,9 @@ public static class RunsCommands
 
     private static Task<T> Retry<T>(Func<Task<T>> call, CancellationToken ct) => TransientFailures.Retry(call, Patience, ct);
 
-    private static async Task<ClusterConnection> Connect(ParsedArgs args, CancellationToken ct)
+    private static async Task<ClusterConnection> Connect(ParseResult args, CancellationToken ct)
     {
-        string cluster = ClusterConnection.Named(args.String("cluster"))
+        string cluster = ClusterConnection.Named(args.GetValue(CommonOptions.Cluster))
             ?? throw new UsageException($"runs live on a cluster: give --cluster or set {ClusterConnection.EnvironmentVariable} (a run on the embedded silo ends with its process)");
         return await ClusterConnection.Open(cluster, ct);
     }
