@@ -1,3 +1,7 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using HyperIft.Abstractions;
 using HyperIft.Cli.Commands;
 using HyperIft.Data;
@@ -11,117 +15,195 @@ namespace HyperIft.Cli;
 /// </summary>
 public static class Cli
 {
-    private sealed record Command(string Name, string Summary, string Example, OptionSpec[] Options,
-        Func<ParsedArgs, TextWriter, TextWriter, CancellationToken, Task<int>> Run);
+    /// <summary>The command tree: every command with its options, arguments, help and action.</summary>
+    public static readonly RootCommand Root = Build();
 
-    private static readonly Command[] Commands =
-    [
-        new("tune", TuneCommand.Summary, TuneCommand.Example, TuneCommand.Options, TuneCommand.Run),
-        new("hypergrad", HypergradCommand.Summary, HypergradCommand.Example, HypergradCommand.Options, HypergradCommand.Run),
-        new("runs list", RunsCommands.ListSummary, "hyperift runs list --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.List),
-        new("runs show", RunsCommands.ShowSummary, "hyperift runs show RUN-ID --lambda-out lambda.txt --cluster 127.0.0.1:6390", RunsCommands.ShowOptions, RunsCommands.Show),
-        new("runs watch", RunsCommands.WatchSummary, "hyperift runs watch RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Watch),
-        new("runs pause", RunsCommands.PauseSummary, "hyperift runs pause RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Pause),
-        new("runs resume", RunsCommands.ResumeSummary, "hyperift runs resume RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Resume),
-        new("runs cancel", RunsCommands.CancelSummary, "hyperift runs cancel RUN-ID --cluster 127.0.0.1:6390", RunsCommands.Options, RunsCommands.Cancel),
-        new("data inspect", DataInspectCommand.Summary, DataInspectCommand.Example, DataInspectCommand.Options, DataInspectCommand.Run),
-        new("bench", BenchCommand.Summary, BenchCommand.Example, BenchCommand.Options, BenchCommand.Run),
-    ];
+    /// <summary>Arguments are taken as written: no @response files (a run described by a file is --config).</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
-    /// <summary>Commands that take their positional arguments themselves (run ids, a data source).</summary>
-    private static readonly HashSet<string> TakesPositionals = ["runs show", "runs watch", "runs pause", "runs resume", "runs cancel", "data inspect"];
+    private static RootCommand Build()
+    {
+        var root = new RootCommand("tune many continuous hyperparameters by implicit differentiation")
+        {
+            TuneCommand.Command,
+            HypergradCommand.Command,
+            RunsCommands.Group(),
+            new Command("data", "data sets: what a data file holds") { DataInspectCommand.Command },
+            BenchCommand.Command,
+        };
+        root.Options.OfType<HelpOption>().Single().Action = new HelpText();
+        return root;
+    }
 
     public static async Task<int> Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        if (args is ["help", ..]) args = ["--help"];
+        var parse = Root.Parse(args, Parsing);
+        // Signals are Interruption's (130/143); failures are mapped to exit codes below, not by the parser.
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        var command = parse.CommandResult.Command;
+        // --help (which wins over anything wrong), --version, [suggest] for shell completion: the parser's own actions.
+        if (parse.Action is not (null or ParseErrorAction) && parse.Action != command.Action) return await parse.InvokeAsync(invocation, ct);
+        if (command is not CliCommand)
         {
-            WriteUsage(args.Length == 0 ? stderr : stdout);
-            return args.Length == 0 ? 2 : 0;
-        }
-        var command = args.Length > 1 ? Commands.FirstOrDefault(c => c.Name == $"{args[0]} {args[1]}") : null;
-        command ??= Commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null)
-        {
-            bool isGroup = args.Length > 1 && Commands.Any(c => c.Name.StartsWith(args[0] + " ", StringComparison.Ordinal));
-            string name = isGroup ? $"{args[0]} {args[1]}" : args[0];
-            stderr.WriteLine($"hyperift: unknown command '{name}' (commands: {string.Join(", ", Commands.Select(c => c.Name))}; see 'hyperift --help')");
+            if (parse.UnmatchedTokens is [var unknown, ..])
+            {
+                stderr.WriteLine($"hyperift: unknown command '{$"{NameOf(command)} {unknown}".Trim()}' (commands: {string.Join(", ", Leaves(Root).Select(c => NameOf(c)))}; see 'hyperift --help')");
+                return 2;
+            }
+            HelpText.Write(stderr, command); // a group with no command: what it has
             return 2;
         }
-        var rest = args[command.Name.Split(' ').Length..];
-        if (rest.Any(a => a is "--help" or "-h"))
-        {
-            WriteHelp(stdout, command);
-            return 0;
-        }
+        string name = NameOf(command);
         try
         {
-            if (command.Options.Any(o => o.Name == ConfigFile.Option.Name)) rest = ConfigFile.Expand(command.Name, rest, command.Options);
-            var parsed = ParsedArgs.Parse(command.Name, rest, command.Options);
-            if (parsed.Positionals.Count > 0 && !TakesPositionals.Contains(command.Name))
-                throw new UsageException($"unexpected argument '{parsed.Positionals[0]}' for '{command.Name}'");
+            if (ConfigFile.Tokens(parse, name) is { Length: > 0 } fromFile) parse = Root.Parse([.. args, .. fromFile], Parsing);
+            if (Problem(parse, name) is { } problem) throw new UsageException(problem);
             using var tracing = CliActivity.StartTracing();
-            using var activity = CliActivity.Source.StartActivity($"hyperift {command.Name}", System.Diagnostics.ActivityKind.Client);
-            return await command.Run(parsed, stdout, stderr, ct);
+            using var activity = CliActivity.Source.StartActivity($"hyperift {name}", System.Diagnostics.ActivityKind.Client);
+            return await parse.InvokeAsync(invocation, ct);
         }
         catch (Exception e) when (e is UsageException or DataFormatException or ProblemInputException)
         {
-            stderr.WriteLine($"hyperift {command.Name}: {e.Message}");
+            stderr.WriteLine($"hyperift {name}: {e.Message}");
             return 2;
         }
         catch (Exception e) when (e is SolverException or ComputationFailedException)
         {
-            stderr.WriteLine($"hyperift {command.Name}: the computation failed: {e.Message}");
+            stderr.WriteLine($"hyperift {name}: the computation failed: {e.Message}");
             return 1;
         }
         catch (ClusterUnavailableException e)
         {
-            stderr.WriteLine($"hyperift {command.Name}: {e.Message}");
+            stderr.WriteLine($"hyperift {name}: {e.Message}");
             return 3;
         }
         catch (Exception e) when (TransientFailures.IsTransient(e) && !ct.IsCancellationRequested)
         {
-            stderr.WriteLine($"hyperift {command.Name}: the cluster did not answer ({Redaction.Redact(e.GetBaseException().Message)}); try again when its silos are up");
+            stderr.WriteLine($"hyperift {name}: the cluster did not answer ({Redaction.Redact(e.GetBaseException().Message)}); try again when its silos are up");
             return 3;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            stderr.WriteLine($"hyperift {command.Name}: interrupted");
+            stderr.WriteLine($"hyperift {name}: interrupted");
             return 130;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL") is null)
         {
             // A bug or an unforeseen failure: one line, and how to see more.
-            stderr.WriteLine($"hyperift {command.Name}: internal error: {Redaction.Redact(e.GetBaseException().Message)} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)");
+            stderr.WriteLine($"hyperift {name}: internal error: {Redaction.Redact(e.GetBaseException().Message)} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)");
             return 1;
         }
     }
 
-    private static void WriteUsage(TextWriter output)
+    /// <summary>The first thing wrong with a parsed command line, in one sentence; null if nothing is.</summary>
+    private static string? Problem(ParseResult parse, string name)
     {
-        output.WriteLine("hyperift — tune many continuous hyperparameters by implicit differentiation");
-        output.WriteLine();
-        output.WriteLine("usage: hyperift COMMAND [options]");
-        output.WriteLine();
-        output.WriteLine("commands:");
-        foreach (var c in Commands) output.WriteLine($"  {c.Name,-13} {c.Summary}");
-        output.WriteLine();
-        output.WriteLine("'hyperift COMMAND --help' lists a command's options, with an example.");
-        output.WriteLine($"With no --cluster (or {ClusterConnection.EnvironmentVariable}), commands run on an embedded silo.");
+        string see = $"(see 'hyperift {name} --help')";
+        if (parse.UnmatchedTokens is [var token, ..])
+            return token.StartsWith('-') ? $"unknown option '{token.Split('=')[0]}' for '{name}' {see}"
+                : FlagBefore(parse, token) is { } flag ? $"option '{flag.Name}' takes no value"
+                : $"unexpected argument '{token}' for '{name}'";
+        var command = parse.CommandResult.Command;
+        foreach (var option in command.Options)
+        {
+            switch (parse.GetResult(option))
+            {
+                case { Implicit: false, Tokens.Count: 0 } when option.Arity.MinimumNumberOfValues > 0:
+                    return $"option '{option.Name}' needs a value ({option.HelpName})";
+                case { Implicit: false, Tokens.Count: > 1 }:
+                    return $"option '{option.Name}' is given twice";
+            }
+        }
+        if (command.Options.FirstOrDefault(o => o.Required && !parse.Given(o)) is { } missing) return $"'{name}' needs {missing.Name} {see}";
+        foreach (var argument in command.Arguments)
+            if (parse.GetResult(argument) is not { Tokens.Count: > 0 }) return $"'{name}' needs {argument.Name} {see}";
+        return parse.Errors.FirstOrDefault()?.Message;
     }
 
-    private static void WriteHelp(TextWriter output, Command command)
+    /// <summary>The flag an unmatched value follows (<c>--json=1</c>, <c>--json 1</c>), if it follows one.</summary>
+    private static Option? FlagBefore(ParseResult parse, string value)
     {
-        output.WriteLine($"hyperift {command.Name} — {command.Summary}");
-        output.WriteLine();
-        output.WriteLine("options:");
-        foreach (var o in command.Options)
-        {
-            string left = o.IsFlag ? $"--{o.Name}" : $"--{o.Name} {o.ValueName}";
-            string dflt = o.Default is null ? "" : $" [default: {o.Default}]";
-            output.WriteLine($"  {left,-26} {o.Help}{dflt}");
-        }
-        output.WriteLine();
-        output.WriteLine("example:");
-        output.WriteLine($"  {command.Example}");
+        int at = parse.Tokens.ToList().FindIndex(t => t.Type == TokenType.Argument && t.Value == value);
+        return at > 0 && parse.Tokens[at - 1] is { Type: TokenType.Option } before
+            ? parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == before.Value && o.Arity.MaximumNumberOfValues == 0)
+            : null;
     }
+
+    /// <summary>A command's name below the root: <c>tune</c>, <c>runs show</c>; empty for the root.</summary>
+    public static string NameOf(Command command) =>
+        command.Parents.OfType<Command>().FirstOrDefault() is { } parent ? $"{NameOf(parent)} {command.Name}".TrimStart() : "";
+
+    /// <summary>The commands that run something, below <paramref name="group"/>, in declaration order.</summary>
+    private static IEnumerable<CliCommand> Leaves(Command group) =>
+        group.Subcommands.SelectMany(c => c is CliCommand leaf ? [leaf] : Leaves(c));
+
+    /// <summary>
+    /// Help in the console's own layout: a group lists its commands, a command its arguments and
+    /// options (placeholder, help, default) and an example.
+    /// </summary>
+    private sealed class HelpText : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            Write(parseResult.InvocationConfiguration.Output, parseResult.CommandResult.Command);
+            return 0;
+        }
+
+        public static void Write(TextWriter output, Command command)
+        {
+            string name = NameOf(command);
+            string full = $"hyperift {name}".TrimEnd();
+            output.WriteLine($"{full} — {command.Description}");
+            output.WriteLine();
+            if (command is not CliCommand leaf)
+            {
+                output.WriteLine($"usage: {full} COMMAND [options]");
+                output.WriteLine();
+                output.WriteLine("commands:");
+                foreach (var c in Leaves(command)) output.WriteLine($"  {NameOf(c),-13} {c.Description}");
+                output.WriteLine();
+                output.WriteLine($"'{full} COMMAND --help' lists a command's options, with an example.");
+                if (command is RootCommand) output.WriteLine($"With no --cluster (or {ClusterConnection.EnvironmentVariable}), commands run on an embedded silo.");
+                return;
+            }
+            output.WriteLine($"usage: {full}{string.Concat(leaf.Arguments.Select(a => $" {a.Name}"))} [options]");
+            output.WriteLine();
+            if (leaf.Arguments.Count > 0)
+            {
+                output.WriteLine("arguments:");
+                foreach (var a in leaf.Arguments) output.WriteLine($"  {a.Name,-26} {a.Description}");
+                output.WriteLine();
+            }
+            output.WriteLine("options:");
+            foreach (var o in leaf.Options)
+            {
+                bool isFlag = o.Arity.MaximumNumberOfValues == 0;
+                string left = isFlag ? o.Name : $"{o.Name} {o.HelpName}";
+                string dflt = !isFlag && o.DefaultText() is { } d ? $" [default: {d}]" : "";
+                output.WriteLine($"  {left,-26} {o.Description}{dflt}");
+            }
+            output.WriteLine();
+            output.WriteLine("example:");
+            output.WriteLine($"  {leaf.Example}");
+        }
+    }
+}
+
+/// <summary>A command that runs something: its options and arguments, an example for its help, and its action.</summary>
+public sealed class CliCommand : Command
+{
+    public CliCommand(string name, string summary, string example, IEnumerable<Option> options,
+        Func<ParseResult, TextWriter, TextWriter, CancellationToken, Task<int>> run, Argument? argument = null)
+        : base(name, summary)
+    {
+        Example = example;
+        foreach (var option in options) Add(option);
+        if (argument is not null) Add(argument);
+        SetAction((parse, ct) => run(parse, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+    }
+
+    public string Example { get; }
 }

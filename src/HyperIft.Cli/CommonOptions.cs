@@ -1,53 +1,57 @@
+using System.CommandLine;
+using HyperIft.Abstractions;
+using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
+using Settings = HyperIft.Numerics.Optimization.SolverSettings;
+
 namespace HyperIft.Cli;
 
-/// <summary>The options every computing command shares: data, model, λ and solver (SPEC §5).</summary>
+/// <summary>The options the commands share, each declared once: data, model, λ, solver, output and cluster (SPEC §5).</summary>
 public static class CommonOptions
 {
-    public static readonly OptionSpec[] Data =
-    [
-        new("model", "ridge | logistic | softmax", "MODEL"),
-        new("hyper", "l2 | l2-feature | l2-param | example-weights", "KIND", "l2"),
-        new("train", "training data: FILE.csv, FILE.svm, idx:IMAGES,LABELS, fashion-mnist[:test], synthetic[:n=..,p=..,c=..,seed=..]; a [start:end] suffix takes rows", "SOURCE"),
-        new("val", "validation data, same forms (default with synthetic training data: its validation part)", "SOURCE"),
-        new("label-column", "0-based label column of CSV files (default: the last)", "INDEX"),
-        new("features", "number of features of LIBSVM files (default: largest index in training)", "P"),
-        new("classes", "number of softmax classes (default: largest training label + 1)", "C"),
-        new("standardize", "scale features by the training mean and standard deviation"),
-        new("no-intercept", "fit no intercept"),
-        new("l2", "fixed L2 strength used with example-weights", "VALUE", "1e-3"),
-        new("lambda", "λ, broadcast to every entry", "VALUE", "0"),
-        new("lambda-file", "λ, one value per line (l2-feature: by feature; l2-param: feature-major; example-weights: by row)", "FILE"),
-    ];
+    public static readonly Option<string> Model = Declare.Choice("--model", "MODEL", ModelKinds.Names, Declare.Alternatives(ModelKinds.Names), required: true);
+    public static readonly Option<string> Hyper = Declare.Choice("--hyper", "KIND", HyperparameterKinds.Names, Declare.Alternatives(HyperparameterKinds.Names), "l2");
+    public static readonly Option<string> Train = Declare.Text("--train", "SOURCE",
+        "training data: FILE.csv, FILE.svm, idx:IMAGES,LABELS, fashion-mnist[:test], synthetic[:n=..,p=..,c=..,seed=..]; a [start:end] suffix takes rows", required: true);
+    public static readonly Option<string> Val = Declare.Text("--val", "SOURCE", "validation data, same forms (default with synthetic training data: its validation part)");
+    public static readonly Option<int?> LabelColumn = Declare.OptionalInt("--label-column", "INDEX", "0-based label column of CSV files (default: the last)", min: 0);
+    public static readonly Option<int?> Features = Declare.OptionalInt("--features", "P", "number of features of LIBSVM files (default: the largest index read)", min: 1);
+    public static readonly Option<int?> Classes = Declare.OptionalInt("--classes", "C", "number of softmax classes (default: largest training label + 1)", min: 2);
+    public static readonly Option<bool> Standardize = Declare.Flag("--standardize", "scale features by the training mean and standard deviation");
+    public static readonly Option<bool> NoIntercept = Declare.Flag("--no-intercept", "fit no intercept");
+    public static readonly Option<double> L2 = Declare.Double("--l2", "VALUE", "fixed L2 strength used with example-weights", ExampleWeights.DefaultL2, positive: true);
+    public static readonly Option<double> Lambda = Declare.Double("--lambda", "VALUE", "λ, broadcast to every entry", 0);
+    public static readonly Option<string> LambdaFile = Declare.Text("--lambda-file", "FILE", "λ, one value per line (l2-feature: by feature; l2-param: feature-major; example-weights: by row)");
 
-    public static readonly OptionSpec[] Solver =
-    [
-        new("solver", "cg | neumann | exact: how v = H⁻¹∇g is found", "NAME", "cg"),
-        new("tol", "inner ‖∇θ f‖ tolerance and CG relative residual tolerance", "TOL", "1e-10"),
-        new("inner-tol", "inner ‖∇θ f‖ tolerance, if it should differ from --tol", "TOL"),
-        new("max-cg-iter", "CG iteration cap", "N", "1000"),
-        new("jacobi", "Jacobi-precondition CG"),
-        new("neumann-terms", "terms of the Neumann series", "K", "100"),
-        new("neumann-alpha", "Neumann step α (default: 1/(1.1·λmax) by power iteration)", "ALPHA"),
-        new("shards", "number of training-data shards", "K", "1"),
-        new("json", "print one JSON object on stdout (logs go to stderr)"),
-        new("cluster", $"a running cluster: localhost[:GATEWAY,...] or a Redis connection string (default: ${ClusterConnection.EnvironmentVariable}, else an embedded silo)", "VALUE"),
-    ];
+    public static readonly Option<string> Solver = Declare.Choice("--solver", "NAME", Settings.SolverNames, $"{Declare.Alternatives(Settings.SolverNames)}: how v = H⁻¹∇g is found", "cg");
+    public static readonly Option<double> Tol = Declare.Double("--tol", "TOL", "inner ‖∇θ f‖ tolerance and CG relative residual tolerance", 1e-10, positive: true);
+    public static readonly Option<double?> InnerTol = Declare.OptionalDouble("--inner-tol", "TOL", "inner ‖∇θ f‖ tolerance, if it should differ from --tol", positive: true);
+    public static readonly Option<int> MaxCgIter = Declare.Int("--max-cg-iter", "N", "CG iteration cap", 1000, min: 1);
+    public static readonly Option<bool> Jacobi = Declare.Flag("--jacobi", "Jacobi-precondition CG");
+    public static readonly Option<int> NeumannTerms = Declare.Int("--neumann-terms", "K", "terms of the Neumann series", 100, min: 1);
+    public static readonly Option<double?> NeumannAlpha = Declare.OptionalDouble("--neumann-alpha", "ALPHA", "Neumann step α (default: 1/(1.1·λmax) by power iteration)", positive: true);
+    public static readonly Option<int> Shards = Declare.Int("--shards", "K", "number of training-data shards", 1, min: 1, max: ProblemSpec.MaxShards);
 
-    public static Numerics.Optimization.SolverSettings SolverSettings(ParsedArgs args)
+    public static readonly Option<bool> Json = Declare.Flag("--json", "print one JSON object on stdout (logs go to stderr)");
+    public static readonly Option<string> Cluster = Declare.Text("--cluster", "VALUE",
+        $"a running cluster: localhost[:GATEWAY,...] or a Redis connection string (default: ${ClusterConnection.EnvironmentVariable}, else an embedded silo)");
+
+    /// <summary>The data, model and λ options of every computing command.</summary>
+    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Classes, Standardize, NoIntercept, L2, Lambda, LambdaFile];
+
+    /// <summary>The solver options, then --json and --cluster.</summary>
+    public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, NeumannTerms, NeumannAlpha, Shards, Json, Cluster];
+
+    public static Settings SolverSettings(ParseResult args)
     {
-        double tol = args.Double("tol", 1e-10);
-        if (tol <= 0) throw new UsageException("--tol must be positive");
-        double innerTol = args.Double("inner-tol", tol);
-        if (innerTol <= 0) throw new UsageException("--inner-tol must be positive");
-        return new Numerics.Optimization.SolverSettings(
-            Solver: args.Choice("solver", Numerics.Optimization.SolverSettings.SolverNames, "cg"),
-            InnerTolerance: innerTol,
+        double tol = args.GetValue(Tol);
+        return new Settings(
+            Solver: args.GetValue(Solver)!,
+            InnerTolerance: args.GetValue(InnerTol) ?? tol,
             SolverTolerance: tol,
-            MaxCgIterations: args.Int("max-cg-iter", 1000, min: 1),
-            Jacobi: args.Flag("jacobi"),
-            NeumannTerms: args.Int("neumann-terms", 100, min: 1),
-            NeumannAlpha: args.DoubleOrNull("neumann-alpha") is { } a
-                ? a > 0 ? a : throw new UsageException("--neumann-alpha must be positive")
-                : null);
+            MaxCgIterations: args.GetValue(MaxCgIter),
+            Jacobi: args.GetValue(Jacobi),
+            NeumannTerms: args.GetValue(NeumannTerms),
+            NeumannAlpha: args.GetValue(NeumannAlpha));
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using HyperIft.Data;
 
@@ -10,47 +11,43 @@ namespace HyperIft.Cli;
 /// </summary>
 public static class ConfigFile
 {
-    public static readonly OptionSpec Option = new("config", "read the options from a JSON file (keys = option names; flags given here win)", "FILE");
+    public static readonly Option<string> Option = Declare.Text("--config", "FILE", "read the options from a JSON file (keys = option names; flags given here win)");
 
-    /// <summary>The command line with the file's options inserted where it does not set them itself.</summary>
-    public static string[] Expand(string command, string[] args, IReadOnlyList<OptionSpec> specs)
+    /// <summary>
+    /// The file's options as command-line tokens, for the options of the parsed command that the
+    /// command line does not set itself; none without --config.
+    /// </summary>
+    public static string[] Tokens(ParseResult parse, string command)
     {
-        int at = Array.IndexOf(args, "--config");
-        string? path = at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-        var inline = args.FirstOrDefault(a => a.StartsWith("--config=", StringComparison.Ordinal));
-        if (inline is not null) (path, at) = (inline["--config=".Length..], Array.IndexOf(args, inline));
-        if (at < 0) return args;
-        if (path is null) throw new UsageException("option '--config' needs a value (FILE)");
-
-        var rest = args.Where((_, i) => i != at && !(inline is null && i == at + 1)).ToArray();
-        var given = rest.Where(a => a.StartsWith("--", StringComparison.Ordinal))
-            .Select(a => a[2..].Split('=', 2)[0]).ToHashSet(StringComparer.Ordinal);
-        var byName = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var fromFile = new List<string>();
+        if (parse.GetResult(Option) is not { Tokens: [var token] }) return [];
+        string path = token.Value;
+        var options = parse.CommandResult.Command.Options.Where(o => o != Option).ToDictionary(o => o.Key(), StringComparer.Ordinal);
+        var tokens = new List<string>();
         foreach (var (key, value, line) in Read(path))
         {
-            if (!byName.TryGetValue(key, out var spec) || key == Option.Name)
+            if (!options.TryGetValue(key, out var option))
                 throw new DataFormatException(path, line, $"unknown key '{key}' (the keys are the options of 'hyperift {command} --help')");
-            if (given.Contains(key)) continue;
+            if (parse.Given(option)) continue;
+            bool isFlag = option.Arity.MaximumNumberOfValues == 0;
             switch (value.ValueKind)
             {
-                case JsonValueKind.True when spec.IsFlag:
-                    fromFile.Add("--" + key);
+                case JsonValueKind.True when isFlag:
+                    tokens.Add(option.Name);
                     break;
-                case JsonValueKind.False when spec.IsFlag:
+                case JsonValueKind.False when isFlag:
                     break;
-                case JsonValueKind.String when !spec.IsFlag:
-                    fromFile.AddRange(["--" + key, value.GetString()!]);
+                case JsonValueKind.String when !isFlag:
+                    tokens.AddRange([option.Name, value.GetString()!]);
                     break;
-                case JsonValueKind.Number when !spec.IsFlag:
-                    fromFile.AddRange(["--" + key, value.GetRawText()]);
+                case JsonValueKind.Number when !isFlag:
+                    tokens.AddRange([option.Name, value.GetRawText()]);
                     break;
                 default:
                     throw new DataFormatException(path, line,
-                        $"'{key}' must be {(spec.IsFlag ? "true or false" : "a string or a number")}, not {value.ValueKind.ToString().ToLowerInvariant()}");
+                        $"'{key}' must be {(isFlag ? "true or false" : "a string or a number")}, not {value.ValueKind.ToString().ToLowerInvariant()}");
             }
         }
-        return [.. fromFile, .. rest];
+        return [.. tokens];
     }
 
     /// <summary>The top-level properties in file order, each with the line it starts on (one pass of the reader).</summary>

@@ -1,48 +1,71 @@
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Numerics;
 using HyperIft.Numerics.Solvers;
 
 namespace HyperIft.Cli;
 
-/// <summary>The machine-readable result of SPEC §5, written field by field in the order the SPEC lists.</summary>
+/// <summary>
+/// The machine-readable result of SPEC §5, fields in the order the SPEC lists: one hypergradient
+/// (<c>hypergrad --json</c>), and for a run (<c>tune --json</c>, result.json) the same fields at the
+/// final λ followed by the run's. A field that does not apply is null and left out: a run that
+/// failed before its final evaluation has none of the hypergradient fields.
+/// </summary>
+public sealed record ResultJson
+{
+    public string? Model { get; init; }
+    public string? Hyper { get; init; }
+    public int? N { get; init; }
+    public int? M { get; init; }
+    public int? P { get; init; }
+    public int? LambdaCount { get; init; }
+    public double? ValidationLoss { get; init; }
+    public double? TrainLoss { get; init; }
+    public double? InnerGradNorm { get; init; }
+    public double[]? Hypergradient { get; init; }
+    public SolverJson? Solver { get; init; }
+    public int? Shards { get; init; }
+    public double? Seconds { get; init; }
+
+    /// <summary>The final λ: its values (a <c>double[]</c>), or the path of lambda.txt when λ is large (a <c>string</c>).</summary>
+    public object? Lambda { get; init; }
+    public int? Steps { get; init; }
+    public int? BestStep { get; init; }
+    public string? Output { get; init; }
+    public string? RunId { get; init; }
+    public string? Status { get; init; }
+    public string? Reason { get; init; }
+    public TestJson? Test { get; init; }
+    public SettingsJson? Settings { get; init; }
+}
+
+public sealed record SolverJson(string Name, int Iterations, double Residual);
+
+public sealed record TestJson(string Source, int Rows, double Loss, double? Accuracy, double? Rmse);
+
+public sealed record SettingsJson(
+    string Optimizer, double OuterLr, string TolSchedule, string Solver, double Tol, string Train, string Val, bool Standardize,
+    double LambdaNorm, double WallSeconds);
+
+/// <summary>The console's rendering of one hypergradient: SPEC §5 JSON, warnings, and the human-readable form.</summary>
 public static class HypergradientReport
 {
-    public static void WriteFields(Utf8JsonWriter json, ProblemInfo info, HypergradientReply reply, double[] hypergradient, double seconds)
+    public static ResultJson Of(ProblemInfo info, HypergradientReply reply, double[] hypergradient, double seconds) => new()
     {
-        json.WriteString("model", info.Model);
-        json.WriteString("hyper", info.Hyper);
-        json.WriteNumber("n", info.TrainRows);
-        json.WriteNumber("m", info.ValidationRows);
-        json.WriteNumber("p", info.Features);
-        json.WriteNumber("lambdaCount", info.HyperCount);
-        json.WriteNumber("validationLoss", reply.ValidationLoss);
-        json.WriteNumber("trainLoss", reply.TrainLoss);
-        json.WriteNumber("innerGradNorm", reply.InnerGradNorm);
-        json.WriteStartArray("hypergradient");
-        foreach (var g in hypergradient) json.WriteNumberValue(g);
-        json.WriteEndArray();
-        json.WriteStartObject("solver");
-        json.WriteString("name", reply.SolverName);
-        json.WriteNumber("iterations", reply.SolverIterations);
-        json.WriteNumber("residual", reply.SolverResidual);
-        json.WriteEndObject();
-        json.WriteNumber("shards", info.Shards);
-        json.WriteNumber("seconds", Math.Round(seconds, 6));
-    }
-
-    public static string Json(Action<Utf8JsonWriter> fields, bool indented = false)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
-        {
-            json.WriteStartObject();
-            fields(json);
-            json.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+        Model = info.Model,
+        Hyper = info.Hyper,
+        N = info.TrainRows,
+        M = info.ValidationRows,
+        P = info.Features,
+        LambdaCount = info.HyperCount,
+        ValidationLoss = reply.ValidationLoss,
+        TrainLoss = reply.TrainLoss,
+        InnerGradNorm = reply.InnerGradNorm,
+        Hypergradient = hypergradient,
+        Solver = new SolverJson(reply.SolverName, reply.SolverIterations, reply.SolverResidual),
+        Shards = info.Shards,
+        Seconds = Math.Round(seconds, 6),
+    };
 
     /// <summary>Warnings a user must see: an answer computed from an unconverged solve.</summary>
     public static IEnumerable<string> Warnings(HypergradientReply reply)

@@ -1,7 +1,7 @@
+using System.CommandLine;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Numerics.Hyperparameters;
-using HyperIft.Numerics.Models;
 
 namespace HyperIft.Cli;
 
@@ -11,34 +11,23 @@ namespace HyperIft.Cli;
 /// </summary>
 public static class ProblemOptions
 {
-    public static ProblemSpec Spec(ParsedArgs args)
+    public static ProblemSpec Spec(ParseResult args)
     {
-        string model = args.Choice("model", ModelKinds.Names);
-        string hyper = args.Choice("hyper", HyperparameterKinds.Names, "l2");
+        string model = args.GetValue(CommonOptions.Model)!;
         var (train, validation) = DataSpecs(args, model);
-        double l2 = args.Double("l2", ExampleWeights.DefaultL2);
-        if (l2 <= 0) throw new UsageException("--l2 must be positive");
-        return new ProblemSpec(model, hyper, WithFingerprint(train), WithFingerprint(validation),
-            args.IntOrNull("classes", min: 2), !args.Flag("no-intercept"), args.Flag("standardize"), l2,
-            Shards(args));
-    }
-
-    private static int Shards(ParsedArgs args)
-    {
-        int shards = args.Int("shards", 1, min: 1);
-        return shards <= ProblemSpec.MaxShards
-            ? shards
-            : throw new UsageException($"--shards must be at most {ProblemSpec.MaxShards}, got {shards}");
+        return new ProblemSpec(model, args.GetValue(CommonOptions.Hyper)!, WithFingerprint(train), WithFingerprint(validation),
+            args.GetValue(CommonOptions.Classes), !args.GetValue(CommonOptions.NoIntercept), args.GetValue(CommonOptions.Standardize),
+            args.GetValue(CommonOptions.L2), args.GetValue(CommonOptions.Shards));
     }
 
     /// <summary>The training and validation specs named by --train and --val.</summary>
-    public static (DataSpec Train, DataSpec Validation) DataSpecs(ParsedArgs args, string model)
+    public static (DataSpec Train, DataSpec Validation) DataSpecs(ParseResult args, string model)
     {
         // Absolute: on a cluster a relative path would resolve in each silo's working directory.
-        string trainSource = SourceFiles.Absolute(args.Required("train"));
-        string? valSource = args.String("val") is { } v ? SourceFiles.Absolute(v) : null;
-        int? labelColumn = args.IntOrNull("label-column", min: 0);
-        var train = new DataSpec(trainSource, DataPart.Train, model, labelColumn, args.IntOrNull("features", min: 1));
+        string trainSource = SourceFiles.Absolute(args.GetValue(CommonOptions.Train)!);
+        string? valSource = args.GetValue(CommonOptions.Val) is { } v ? SourceFiles.Absolute(v) : null;
+        int? labelColumn = args.GetValue(CommonOptions.LabelColumn);
+        var train = new DataSpec(trainSource, DataPart.Train, model, labelColumn, args.GetValue(CommonOptions.Features));
         if (valSource is null && !SyntheticSpec.IsSynthetic(trainSource))
             throw new UsageException("--val is required unless --train is synthetic");
         // A generated source used for validation gives its validation part (same truth, other rows).
@@ -52,22 +41,15 @@ public static class ProblemOptions
     private static DataSpec WithFingerprint(DataSpec d) => d with { Fingerprint = SourceFiles.Fingerprint(d.Source) };
 
     /// <summary>λ from --lambda (broadcast) or --lambda-file, checked against the problem's size.</summary>
-    public static double[] Lambda(ParsedArgs args, ProblemInfo info)
+    public static double[] Lambda(ParseResult args, ProblemInfo info)
     {
-        string? file = args.String("lambda-file");
-        if (file is null) return Enumerable.Repeat(args.Double("lambda", 0.0), info.HyperCount).ToArray();
-        if (args.Has("lambda")) throw new UsageException("give --lambda or --lambda-file, not both");
+        string? file = args.GetValue(CommonOptions.LambdaFile);
+        if (file is null) return Enumerable.Repeat(args.GetValue(CommonOptions.Lambda), info.HyperCount).ToArray();
+        if (args.Given(CommonOptions.Lambda)) throw new UsageException("give --lambda or --lambda-file, not both");
         var values = LambdaFile.Read(file);
         if (values.Length != info.HyperCount)
-            throw new DataFormatException(file, 0, $"has {values.Length} values; {info.Hyper} needs {info.HyperCount} ({Describe(info.Hyper)})");
+            throw new DataFormatException(file, 0,
+                $"has {values.Length} values; {info.Hyper} needs {info.HyperCount} ({HyperparameterKinds.Named(info.Hyper).Entries})");
         return values;
     }
-
-    private static string Describe(string hyper) => hyper switch
-    {
-        "l2" => "one",
-        "l2-feature" => "one per feature",
-        "l2-param" => "one per weight, feature-major",
-        _ => "one per training row",
-    };
 }

@@ -1,6 +1,5 @@
 using HyperIft.Numerics.Optimization;
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Numerics;
@@ -71,50 +70,27 @@ public static class ResultsFolder
     {
         WriteHistory(Path.Combine(report.Output, "history.csv"), report.Run.History);
         LambdaFile.Write(Path.Combine(report.Output, "lambda.txt"), report.Lambda);
-        string json = HypergradientReport.Json(w => WriteResult(w, report), indented: true);
+        string json = CliJson.Write(Result(report), CliJson.Types.ResultJson, indented: true);
         File.WriteAllText(Path.Combine(report.Output, "result.json"), json + Environment.NewLine);
         Plots.Write(report.Output, report.Run.History, report.Lambda, report.Final?.Reply.ValidationLoss);
     }
 
-    public static void WriteResult(Utf8JsonWriter json, RunReport r)
-    {
-        if (r.Final is { } f) HypergradientReport.WriteFields(json, r.Run.Info!, f.Reply, f.Hypergradient, r.Seconds);
-        if (r.Lambda.Length <= Commands.TuneCommand.InlineLambdaLimit)
+    /// <summary>result.json (and <c>tune --json</c>): the SPEC §5 fields at the final λ, then λ, steps, best step and settings.</summary>
+    public static ResultJson Result(RunReport r) =>
+        (r.Final is { } f ? HypergradientReport.Of(r.Run.Info!, f.Reply, f.Hypergradient, r.Seconds) : new ResultJson()) with
         {
-            json.WriteStartArray("lambda");
-            foreach (var l in r.Lambda) json.WriteNumberValue(l);
-            json.WriteEndArray();
-        }
-        else json.WriteString("lambda", Path.GetFullPath(Path.Combine(r.Output, "lambda.txt")));
-        json.WriteNumber("steps", r.Run.History.Count);
-        if (r.Run.History.Count > 0) json.WriteNumber("bestStep", BestStep(r));
-        json.WriteString("output", Path.GetFullPath(r.Output));
-        json.WriteString("runId", r.Run.RunId);
-        json.WriteString("status", r.Run.Status.ToString().ToLowerInvariant());
-        if (r.Run.Reason is not null) json.WriteString("reason", r.Run.Reason);
-        if (r.Test is { } t)
-        {
-            json.WriteStartObject("test");
-            json.WriteString("source", t.Source);
-            json.WriteNumber("rows", t.Metrics.Rows);
-            json.WriteNumber("loss", t.Metrics.Loss);
-            if (t.Metrics.Accuracy is { } a) json.WriteNumber("accuracy", a);
-            if (t.Metrics.Rmse is { } e) json.WriteNumber("rmse", e);
-            json.WriteEndObject();
-        }
-        json.WriteStartObject("settings");
-        json.WriteString("optimizer", r.Spec.Outer.Optimizer);
-        json.WriteNumber("outerLr", r.Spec.Outer.LearningRate);
-        json.WriteString("tolSchedule", r.Spec.Outer.ToleranceSchedule);
-        json.WriteString("solver", r.Spec.Solver.Solver);
-        json.WriteNumber("tol", r.Spec.Solver.SolverTolerance);
-        json.WriteString("train", r.Spec.Problem.Train.Source);
-        json.WriteString("val", r.Spec.Problem.Validation.Source);
-        json.WriteBoolean("standardize", r.Spec.Problem.Standardize);
-        json.WriteNumber("lambdaNorm", Vec.Norm(r.Lambda));
-        json.WriteNumber("wallSeconds", Math.Round(r.Seconds, 3));
-        json.WriteEndObject();
-    }
+            Lambda = r.Lambda.Length <= Commands.TuneCommand.InlineLambdaLimit ? (object)r.Lambda : Path.GetFullPath(Path.Combine(r.Output, "lambda.txt")),
+            Steps = r.Run.History.Count,
+            BestStep = r.Run.History.Count > 0 ? BestStep(r) : null,
+            Output = Path.GetFullPath(r.Output),
+            RunId = r.Run.RunId,
+            Status = r.Run.Status.ToString().ToLowerInvariant(),
+            Reason = r.Run.Reason,
+            Test = r.Test is { } t ? new TestJson(t.Source, t.Metrics.Rows, t.Metrics.Loss, t.Metrics.Accuracy, t.Metrics.Rmse) : null,
+            Settings = new SettingsJson(r.Spec.Outer.Optimizer, r.Spec.Outer.LearningRate, r.Spec.Outer.ToleranceSchedule,
+                r.Spec.Solver.Solver, r.Spec.Solver.SolverTolerance, r.Spec.Problem.Train.Source, r.Spec.Problem.Validation.Source,
+                r.Spec.Problem.Standardize, Vec.Norm(r.Lambda), Math.Round(r.Seconds, 3)),
+        };
 
     /// <summary>The step whose λ had the lowest validation loss; the final λ counts as step N.</summary>
     private static int BestStep(RunReport r)

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Grains;
 
@@ -19,25 +19,21 @@ public static class BenchCommand
     public const string Example =
         "hyperift bench --model logistic --train synthetic:n=200000,p=50 --lambda -3 --shard-counts 1,2,4 --repeat 5 --cluster 127.0.0.1:6390";
 
-    public static readonly OptionSpec[] Options =
-    [
-        .. CommonOptions.Data, .. CommonOptions.Solver,
-        new("shard-counts", "shard counts to measure, e.g. 1,2,4 (default: --shards)", "LIST"),
-        new("repeat", "timed repetitions of each side (medians are reported)", "N", "5"),
-        new("output", "also write the JSON to this file", "FILE"),
-    ];
+    public static readonly Option<int[]> ShardCounts = Declare.Valued("--shard-counts", "LIST", "shard counts to measure, e.g. 1,2,4 (default: --shards)", ParseShardCounts);
+    public static readonly Option<int> Repeat = Declare.Int("--repeat", "N", "timed repetitions of each side (medians are reported)", 5, min: 1);
+    public static readonly Option<string> Output = Declare.Text("--output", "FILE", "also write the JSON to this file");
 
-    private sealed record Row(int Shards, double InProcess, double Grains, int Hvps);
+    public static readonly CliCommand Command = new("bench", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ShardCounts, Repeat, Output], Run);
 
-    public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var spec = ProblemOptions.Spec(args);
         var solver = CommonOptions.SolverSettings(args);
-        int repeat = args.Int("repeat", 5, min: 1);
-        var counts = ShardCounts(args, spec.Shards);
+        int repeat = args.GetValue(Repeat);
+        var counts = args.GetValue(ShardCounts) is { Length: > 0 } given ? given : [spec.Shards];
 
-        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
-        var rows = new List<Row>();
+        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
+        var rows = new List<BenchRowJson>();
         ProblemInfo? info = null;
         foreach (int shards in counts)
         {
@@ -71,48 +67,20 @@ public static class BenchCommand
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{shards} shards, round {r}/{repeat}: in process {inProcess:F3} s ({result.HessianProducts} HVPs), grains {grains:F3} s ({reply.HessianProducts} HVPs)"));
             }
-            rows.Add(new Row(shards, Median(localTimes), Median(grainTimes), hvps));
+            rows.Add(BenchRowJson.Of(shards, Median(localTimes), Median(grainTimes), hvps));
         }
 
-        string json = HypergradientReport.Json(w =>
-        {
-            w.WriteString("model", info!.Model);
-            w.WriteString("hyper", info.Hyper);
-            w.WriteNumber("n", info.TrainRows);
-            w.WriteNumber("p", info.Features);
-            w.WriteString("cluster", cluster.Description);
-            w.WriteNumber("repeat", repeat);
-            w.WriteStartArray("runs");
-            foreach (var r in rows) WriteRow(w, r);
-            w.WriteEndArray();
-        }, indented: !args.Flag("json"));
+        string json = CliJson.Write(new BenchJson(info!.Model, info.Hyper, info.TrainRows, info.Features, cluster.Description, repeat, rows),
+            CliJson.Types.BenchJson, indented: !args.GetValue(CommonOptions.Json));
         stdout.WriteLine(json);
-        if (args.String("output") is { } file) File.WriteAllText(file, json + Environment.NewLine);
+        if (args.GetValue(Output) is { } file) File.WriteAllText(file, json + Environment.NewLine);
         return 0;
     }
 
-    private static void WriteRow(Utf8JsonWriter w, Row r)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("shards", r.Shards);
-        w.WriteNumber("inProcessSeconds", Math.Round(r.InProcess, 6));
-        w.WriteNumber("grainsSeconds", Math.Round(r.Grains, 6));
-        w.WriteNumber("hessianProducts", r.Hvps);
-        w.WriteNumber("inProcessMsPerHvp", Math.Round(1000 * r.InProcess / r.Hvps, 4));
-        w.WriteNumber("grainsMsPerHvp", Math.Round(1000 * r.Grains / r.Hvps, 4));
-        w.WriteNumber("ratio", Math.Round(r.Grains / r.InProcess, 4));
-        w.WriteNumber("distributionShare", Math.Round(1 - r.InProcess / r.Grains, 4));
-        w.WriteEndObject();
-    }
-
-    private static int[] ShardCounts(ParsedArgs args, int fallback)
-    {
-        string? list = args.String("shard-counts");
-        if (list is null) return [fallback];
-        return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static int[] ParseShardCounts(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(c => int.TryParse(c, out int k) && k >= 1 ? k : throw new UsageException($"--shard-counts '{list}': '{c}' is not a shard count"))
             .ToArray();
-    }
 
     private static double Median(List<double> values)
     {
@@ -120,4 +88,17 @@ public static class BenchCommand
         int mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
     }
+}
+
+/// <summary><c>hyperift bench</c>'s result: the problem, where it ran, and one row per shard count.</summary>
+public sealed record BenchJson(string Model, string Hyper, int N, int P, string Cluster, int Repeat, IReadOnlyList<BenchRowJson> Runs);
+
+/// <summary>Median seconds of each side for one shard count, per Hessian-vector product, and their ratio.</summary>
+public sealed record BenchRowJson(
+    int Shards, double InProcessSeconds, double GrainsSeconds, int HessianProducts, double InProcessMsPerHvp, double GrainsMsPerHvp,
+    double Ratio, double DistributionShare)
+{
+    public static BenchRowJson Of(int shards, double inProcess, double grains, int hvps) => new(
+        shards, Math.Round(inProcess, 6), Math.Round(grains, 6), hvps, Math.Round(1000 * inProcess / hvps, 4),
+        Math.Round(1000 * grains / hvps, 4), Math.Round(grains / inProcess, 4), Math.Round(1 - inProcess / grains, 4));
 }

@@ -1,5 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using HyperIft.Data;
+using HyperIft.Numerics.Models;
 
 namespace HyperIft.Cli.Commands;
 
@@ -10,43 +13,23 @@ public static class DataInspectCommand
 
     public const string Example = "hyperift data inspect train.csv";
 
-    public static readonly OptionSpec[] Options =
-    [
-        new("label-column", "0-based label column of CSV files (default: the last)", "INDEX"),
-        new("features", "number of features of LIBSVM files", "P"),
-        new("model", "for synthetic sources: ridge | logistic | softmax", "MODEL", "logistic"),
-        CommonOptions.Solver.Single(o => o.Name == "json"),
-    ];
+    public static readonly Argument<string> Source = Declare.Positional("SOURCE", "the data, in any form --train takes");
+    public static readonly Option<string> Model = Declare.Choice("--model", "MODEL", ModelKinds.Names, $"for synthetic sources: {Declare.Alternatives(ModelKinds.Names)}", "logistic");
 
-    public static Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static readonly CliCommand Command = new("inspect", Summary, Example,
+        [CommonOptions.LabelColumn, CommonOptions.Features, Model, CommonOptions.Json], Run, Source);
+
+    public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (args.Positionals.Count != 1) throw new UsageException("'data inspect' takes one data source (see 'hyperift data inspect --help')");
-        string source = args.Positionals[0];
+        string source = args.GetValue(Source)!;
         var data = SyntheticSpec.IsSynthetic(source)
-            ? new DataSpec(source, DataPart.Train, args.String("model") ?? "logistic").Load()
-            : DataSource.Load(source, new ReadOptions(args.IntOrNull("label-column", min: 0), args.IntOrNull("features", min: 1), AllowNonFinite: true));
+            ? new DataSpec(source, DataPart.Train, args.GetValue(Model)!).Load()
+            : DataSource.Load(source, new ReadOptions(args.GetValue(CommonOptions.LabelColumn), args.GetValue(CommonOptions.Features), AllowNonFinite: true));
         var s = DataSummary.Of(data);
         var inv = CultureInfo.InvariantCulture;
-        if (args.Flag("json"))
+        if (args.GetValue(CommonOptions.Json))
         {
-            stdout.WriteLine(HypergradientReport.Json(w =>
-            {
-                w.WriteString("source", s.Source);
-                w.WriteNumber("rows", s.Rows);
-                w.WriteNumber("features", s.Features);
-                w.WriteNumber("distinctLabels", s.DistinctLabels);
-                w.WriteStartArray("labels");
-                foreach (var l in s.Labels) w.WriteNumberValue(l);
-                w.WriteEndArray();
-                if (s.DistinctLabels > 0)
-                {
-                    w.WriteNumber("labelMin", s.LabelMin);
-                    w.WriteNumber("labelMax", s.LabelMax);
-                }
-                w.WriteNumber("zeroFraction", s.ZeroFraction);
-                w.WriteNumber("nanCount", s.NaNCount);
-                w.WriteNumber("infCount", s.InfinityCount);
-            }));
+            stdout.WriteLine(CliJson.Write(DataSummaryJson.Of(s), CliJson.Types.DataSummaryJson));
             return Task.FromResult(0);
         }
         stdout.WriteLine($"source     {s.Source}");
@@ -59,4 +42,13 @@ public static class DataInspectCommand
         stdout.WriteLine($"NaN / Inf  {s.NaNCount} / {s.InfinityCount}{(s.NaNCount + s.InfinityCount > 0 ? "  (tuning on this file will stop at the first one, naming its line)" : "")}");
         return Task.FromResult(0);
     }
+}
+
+/// <summary><c>data inspect --json</c>: what a data set holds; no label range when it has no finite label.</summary>
+public sealed record DataSummaryJson(
+    string Source, int Rows, int Features, int DistinctLabels, IReadOnlyList<double> Labels, double? LabelMin, double? LabelMax,
+    double ZeroFraction, [property: JsonPropertyName("nanCount")] long NaNCount, [property: JsonPropertyName("infCount")] long InfinityCount)
+{
+    public static DataSummaryJson Of(DataSummary s) => new(s.Source, s.Rows, s.Features, s.DistinctLabels, s.Labels,
+        s.DistinctLabels > 0 ? s.LabelMin : null, s.DistinctLabels > 0 ? s.LabelMax : null, s.ZeroFraction, s.NaNCount, s.InfinityCount);
 }

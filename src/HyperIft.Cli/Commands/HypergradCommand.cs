@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using HyperIft.Abstractions;
 
@@ -11,13 +12,13 @@ public static class HypergradCommand
     public const string Example =
         "hyperift hypergrad --model logistic --hyper l2 --train train.csv --val val.csv --lambda -2 --json";
 
-    public static readonly OptionSpec[] Options = [.. CommonOptions.Data, .. CommonOptions.Solver, ConfigFile.Option];
+    public static readonly CliCommand Command = new("hypergrad", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ConfigFile.Option], Run);
 
-    public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var spec = ProblemOptions.Spec(args);
         var solver = CommonOptions.SolverSettings(args);
-        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
+        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
 
         var info = await coordinator.Configure(spec).WaitAsync(ct);
@@ -31,8 +32,8 @@ public static class HypergradCommand
         double seconds = clock.Elapsed.TotalSeconds;
 
         foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
-        if (args.Flag("json"))
-            stdout.WriteLine(HypergradientReport.Json(json => HypergradientReport.WriteFields(json, info, reply, hypergradient, seconds)));
+        if (args.GetValue(CommonOptions.Json))
+            stdout.WriteLine(CliJson.Write(HypergradientReport.Of(info, reply, hypergradient, seconds), CliJson.Types.ResultJson));
         else
             HypergradientReport.WriteHuman(stdout, info, reply, hypergradient, seconds);
         return 0;

@@ -1,5 +1,5 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 
@@ -8,10 +8,8 @@ namespace HyperIft.Cli.Commands;
 /// <summary><c>hyperift runs list|show|watch|pause|resume|cancel</c>: the runs of a cluster.</summary>
 public static class RunsCommands
 {
-    public static readonly OptionSpec Cluster = CommonOptions.Solver.Single(o => o.Name == "cluster");
-    public static readonly OptionSpec Json = CommonOptions.Solver.Single(o => o.Name == "json");
-    public static readonly OptionSpec[] Options = [Cluster, Json];
-    public static readonly OptionSpec[] ShowOptions = [Cluster, Json, new("lambda-out", "write the run's current λ to FILE, one value per line (loadable by --lambda-file)", "FILE")];
+    public static readonly Argument<string> RunId = Declare.Positional("RUN-ID", "the run's id (see 'hyperift runs list')", RunIds.Problem);
+    public static readonly Option<string> LambdaOut = Declare.Text("--lambda-out", "FILE", "write the run's current λ to FILE, one value per line (loadable by --lambda-file)");
 
     /// <summary>How long a command rides out a silo that is dying or restarting before it gives up (exit 3).</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -23,24 +21,27 @@ public static class RunsCommands
     public const string ResumeSummary = "resume a paused run";
     public const string CancelSummary = "cancel a run (its last λ is kept)";
 
-    public static async Task<int> List(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary><c>hyperift runs ...</c>: the group of the commands below.</summary>
+    public static Command Group() => new("runs", "the runs of a cluster: list, show, follow, pause, resume, cancel")
+    {
+        new CliCommand("list", ListSummary, "hyperift runs list --cluster 127.0.0.1:6390", Options, List),
+        new CliCommand("show", ShowSummary, "hyperift runs show RUN-ID --lambda-out lambda.txt --cluster 127.0.0.1:6390", [.. Options, LambdaOut], Show, RunId),
+        new CliCommand("watch", WatchSummary, "hyperift runs watch RUN-ID --cluster 127.0.0.1:6390", Options, Watch, RunId),
+        new CliCommand("pause", PauseSummary, "hyperift runs pause RUN-ID --cluster 127.0.0.1:6390", Options, Pause, RunId),
+        new CliCommand("resume", ResumeSummary, "hyperift runs resume RUN-ID --cluster 127.0.0.1:6390", Options, Resume, RunId),
+        new CliCommand("cancel", CancelSummary, "hyperift runs cancel RUN-ID --cluster 127.0.0.1:6390", Options, Cancel, RunId),
+    };
+
+    private static readonly Option[] Options = [CommonOptions.Cluster, CommonOptions.Json];
+
+    public static async Task<int> List(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         await using var cluster = await Connect(args, ct);
         var remembered = await Retry(() => cluster.Grains.GetGrain<IRunRegistryGrain>(0).List(), ct);
         var runs = await Task.WhenAll(remembered.Select(r => Current(cluster.Grains, r)));
-        if (args.Flag("json"))
+        if (args.GetValue(CommonOptions.Json))
         {
-            stdout.WriteLine(HypergradientReport.Json(w =>
-            {
-                w.WriteStartArray("runs");
-                foreach (var r in runs)
-                {
-                    w.WriteStartObject();
-                    WriteSummary(w, r);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-            }));
+            stdout.WriteLine(CliJson.Write(new RunListJson(runs.Select(RunSummaryJson.Of).ToArray()), CliJson.Types.RunListJson));
             return 0;
         }
         if (runs.Length == 0)
@@ -54,13 +55,13 @@ public static class RunsCommands
         return 0;
     }
 
-    public static async Task<int> Show(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> Show(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        string runId = RunId(args, "show");
+        string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         var run = await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0), ct);
         var lambda = await Retry(() => RunClient.Lambda(cluster.Grains, runId), ct);
-        if (args.String("lambda-out") is { } lambdaOut)
+        if (args.GetValue(LambdaOut) is { } lambdaOut)
         {
             try
             {
@@ -72,13 +73,9 @@ public static class RunsCommands
             }
             stderr.WriteLine($"λ ({lambda.Length} values, step {run.Step}) written to {Path.GetFullPath(lambdaOut)}");
         }
-        if (args.Flag("json"))
+        if (args.GetValue(CommonOptions.Json))
         {
-            stdout.WriteLine(HypergradientReport.Json(w =>
-            {
-                WriteRun(w, run, withHistory: true);
-                w.WriteString("lambdaSummary", HypergradientReport.Summary(lambda));
-            }));
+            stdout.WriteLine(CliJson.Write(RunJson.Of(run, lambda), CliJson.Types.RunJson));
             return 0;
         }
         var inv = CultureInfo.InvariantCulture;
@@ -96,9 +93,9 @@ public static class RunsCommands
         return 0;
     }
 
-    public static async Task<int> Watch(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> Watch(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        string runId = RunId(args, "watch");
+        string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(int.MaxValue), ct); // an unknown id fails here, clearly
         var (outcome, final) = await RunFollower.Follow(cluster, runId, stderr, ct);
@@ -107,18 +104,18 @@ public static class RunsCommands
         return final.Status == RunStatus.Completed ? 0 : 1;
     }
 
-    public static Task<int> Pause(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    public static Task<int> Pause(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         Control(args, "pause", stdout, t => t.Pause(), ct);
 
-    public static Task<int> Resume(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    public static Task<int> Resume(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         Control(args, "resume", stdout, t => t.Resume(), ct);
 
-    public static Task<int> Cancel(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+    public static Task<int> Cancel(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
         Control(args, "cancel", stdout, t => t.Cancel("cancelled by 'hyperift runs cancel'"), ct);
 
-    private static async Task<int> Control(ParsedArgs args, string verb, TextWriter stdout, Func<ITunerGrain, Task> action, CancellationToken ct)
+    private static async Task<int> Control(ParseResult args, string verb, TextWriter stdout, Func<ITunerGrain, Task> action, CancellationToken ct)
     {
-        string runId = RunId(args, verb);
+        string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         var tuner = cluster.Grains.GetGrain<ITunerGrain>(runId);
         await Retry(() => tuner.Status(int.MaxValue), ct);
@@ -126,13 +123,6 @@ public static class RunsCommands
         var run = await Retry(() => tuner.Status(int.MaxValue), ct);
         stdout.WriteLine($"run {runId}: {run.Status.ToString().ToLowerInvariant()} at step {run.Step}/{run.Steps}");
         return 0;
-    }
-
-    private static string RunId(ParsedArgs args, string verb)
-    {
-        if (args.Positionals.Count != 1) throw new UsageException($"'runs {verb}' takes one run id (see 'hyperift runs list')");
-        string runId = args.Positionals[0];
-        return RunIds.Problem(runId) is { } problem ? throw new UsageException(problem) : runId;
     }
 
     /// <summary>
@@ -155,54 +145,33 @@ public static class RunsCommands
 
     private static Task<T> Retry<T>(Func<Task<T>> call, CancellationToken ct) => TransientFailures.Retry(call, Patience, ct);
 
-    private static async Task<ClusterConnection> Connect(ParsedArgs args, CancellationToken ct)
+    private static async Task<ClusterConnection> Connect(ParseResult args, CancellationToken ct)
     {
-        string cluster = ClusterConnection.Named(args.String("cluster"))
+        string cluster = ClusterConnection.Named(args.GetValue(CommonOptions.Cluster))
             ?? throw new UsageException($"runs live on a cluster: give --cluster or set {ClusterConnection.EnvironmentVariable} (a run on the embedded silo ends with its process)");
         return await ClusterConnection.Open(cluster, ct);
     }
-
-    private static void WriteSummary(Utf8JsonWriter w, RunSummary r)
-    {
-        w.WriteString("runId", r.RunId);
-        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
-        if (r.Reason is not null) w.WriteString("reason", r.Reason);
-        w.WriteNumber("step", r.Step);
-        w.WriteNumber("steps", r.Steps);
-        w.WriteString("silo", r.Silo);
-        if (r.Model is not null) w.WriteString("model", r.Model);
-        if (r.Hyper is not null) w.WriteString("hyper", r.Hyper);
-        w.WriteNumber("lambdaCount", r.HyperCount);
-    }
-
-    private static void WriteRun(Utf8JsonWriter w, RunSnapshot r, bool withHistory)
-    {
-        w.WriteString("runId", r.RunId);
-        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
-        if (r.Reason is not null) w.WriteString("reason", r.Reason);
-        w.WriteNumber("step", r.Step);
-        w.WriteNumber("steps", r.Steps);
-        w.WriteString("silo", r.Silo);
-        w.WriteNumber("recoveries", r.Recoveries);
-        if (r.Info is { } i)
-        {
-            w.WriteString("model", i.Model);
-            w.WriteString("hyper", i.Hyper);
-            w.WriteNumber("lambdaCount", i.HyperCount);
-        }
-        if (withHistory)
-        {
-            w.WriteStartArray("history");
-            foreach (var h in r.History)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("step", h.Step);
-                w.WriteNumber("validationLoss", h.ValidationLoss);
-                w.WriteNumber("hypergradientNorm", h.HypergradientNorm);
-                w.WriteNumber("cgIterations", h.CgIterations);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-    }
 }
+
+/// <summary><c>runs list --json</c>.</summary>
+public sealed record RunListJson(IReadOnlyList<RunSummaryJson> Runs);
+
+/// <summary>A run as the registry remembers it.</summary>
+public sealed record RunSummaryJson(string RunId, string Status, string? Reason, int Step, int Steps, string Silo, string? Model, string? Hyper, int LambdaCount)
+{
+    public static RunSummaryJson Of(RunSummary r) =>
+        new(r.RunId, r.Status.ToString().ToLowerInvariant(), r.Reason, r.Step, r.Steps, r.Silo, r.Model, r.Hyper, r.HyperCount);
+}
+
+/// <summary><c>runs show --json</c>: a run's status, its steps, and a summary of its current λ.</summary>
+public sealed record RunJson(
+    string RunId, string Status, string? Reason, int Step, int Steps, string Silo, int Recoveries, string? Model, string? Hyper, int? LambdaCount,
+    IReadOnlyList<RunStepJson> History, string LambdaSummary)
+{
+    public static RunJson Of(RunSnapshot r, double[] lambda) =>
+        new(r.RunId, r.Status.ToString().ToLowerInvariant(), r.Reason, r.Step, r.Steps, r.Silo, r.Recoveries, r.Info?.Model, r.Info?.Hyper, r.Info?.HyperCount,
+            r.History.Select(h => new RunStepJson(h.Step, h.ValidationLoss, h.HypergradientNorm, h.CgIterations)).ToArray(),
+            HypergradientReport.Summary(lambda));
+}
+
+public sealed record RunStepJson(int Step, double ValidationLoss, double HypergradientNorm, int CgIterations);

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Grains;
@@ -22,46 +22,42 @@ public static class TuneCommand
     /// <summary>Above this many entries the JSON names lambda.txt instead of listing λ.</summary>
     public const int InlineLambdaLimit = 1000;
 
-    public static readonly OptionSpec[] Options =
-    [
-        .. CommonOptions.Data, .. CommonOptions.Solver,
-        new("steps", "outer steps", "N", "20"),
-        new("optimizer", "adam | gd", "NAME", "adam"),
-        new("outer-lr", "outer learning rate η", "ETA", "0.1"),
-        new("tol-schedule", "constant | hoag (inner and CG tolerances start at 1e-4 and shrink ×0.7 a step to --tol)", "NAME", "constant"),
-        new("output", "results folder (default: results/RUN-ID)", "DIR"),
-        new("overwrite", "allow writing into a results folder that already holds a run"),
-        new("run-id", "name of the run on the cluster (default: MODEL-KIND-TIMESTAMP)", "ID"),
-        new("detach", "start the run on the cluster, print its id and leave it running"),
-        new("test", "a held-out test set to score the final θ on (read by this process): loss and accuracy or RMSE", "SOURCE"),
-        ConfigFile.Option,
-    ];
+    public static readonly Option<int> Steps = Declare.Int("--steps", "N", "outer steps", 20, min: 1);
+    public static readonly Option<string> Optimizer = Declare.Choice("--optimizer", "NAME", OuterOptimizerFactory.Names, Declare.Alternatives(OuterOptimizerFactory.Names), "adam");
+    public static readonly Option<double> OuterLr = Declare.Double("--outer-lr", "ETA", "outer learning rate η", 0.1, positive: true);
+    public static readonly Option<string> TolSchedule = Declare.Choice("--tol-schedule", "NAME", ToleranceSchedule.Names,
+        "constant | hoag (inner and CG tolerances start at 1e-4 and shrink ×0.7 a step to --tol)", "constant");
+    public static readonly Option<string> Output = Declare.Text("--output", "DIR", "results folder (default: results/RUN-ID)");
+    public static readonly Option<bool> Overwrite = Declare.Flag("--overwrite", "allow writing into a results folder that already holds a run");
+    public static readonly Option<string> RunId = Declare.Text("--run-id", "ID", "name of the run on the cluster (default: MODEL-KIND-TIMESTAMP)", problem: RunIds.Problem);
+    public static readonly Option<bool> Detach = Declare.Flag("--detach", "start the run on the cluster, print its id and leave it running");
+    public static readonly Option<string> Test = Declare.Text("--test", "SOURCE", "a held-out test set to score the final θ on (read by this process): loss and accuracy or RMSE");
 
-    public static async Task<int> Run(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static readonly CliCommand Command = new("tune", Summary, Example,
+        [.. CommonOptions.Data, .. CommonOptions.Solving, Steps, Optimizer, OuterLr, TolSchedule, Output, Overwrite, RunId, Detach, Test, ConfigFile.Option], Run);
+
+    public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var problem = ProblemOptions.Spec(args);
-        var outer = new OuterSpec(args.Int("steps", 20, min: 1),
-            args.Choice("optimizer", OuterOptimizerFactory.Names, "adam"),
-            PositiveLearningRate(args),
-            args.Choice("tol-schedule", Numerics.Optimization.ToleranceSchedule.Names, "constant"));
+        var outer = new OuterSpec(args.GetValue(Steps), args.GetValue(Optimizer)!, args.GetValue(OuterLr), args.GetValue(TolSchedule)!);
         var spec = new RunSpec(problem, CommonOptions.SolverSettings(args), outer);
-        string runId = args.String("run-id") ?? $"{problem.Model}-{problem.Hyper}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(1000):D3}";
-        if (RunIds.Problem(runId) is { } badId) throw new UsageException($"--run-id: {badId}");
-        string output = args.Flag("detach") ? "" : ResultsFolder.Prepare(args.String("output") ?? Path.Combine("results", runId), args.Flag("overwrite"));
+        string runId = args.GetValue(RunId) ?? $"{problem.Model}-{problem.Hyper}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(1000):D3}";
+        bool detach = args.GetValue(Detach);
+        string output = detach ? "" : ResultsFolder.Prepare(args.GetValue(Output) ?? Path.Combine("results", runId), args.GetValue(Overwrite));
 
-        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.String("cluster")), ct);
-        if (args.Flag("detach") && cluster.IsEmbedded)
+        await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
+        if (detach && cluster.IsEmbedded)
             throw new UsageException("--detach needs a cluster (--cluster or HYPERIFT_CLUSTER): a run on the embedded silo ends with this process");
         var clock = Stopwatch.StartNew();
         TestSet? test = null;
         var info = await RunClient.Start(cluster.Grains, runId, spec, i =>
         {
             // Everything that could fail after the tuning is checked before its first step.
-            if (args.String("test") is { } testSource) test = TestSet.Load(testSource, problem, i);
+            if (args.GetValue(Test) is { } testSource) test = TestSet.Load(testSource, problem, i);
             return ProblemOptions.Lambda(args, i);
         }).WaitAsync(ct);
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
-        if (args.Flag("detach"))
+        if (detach)
         {
             stdout.WriteLine(runId);
             stderr.WriteLine($"detached; follow it with 'hyperift runs watch {runId}{cluster.Option}'");
@@ -92,8 +88,8 @@ public static class TuneCommand
         }
         foreach (var warning in HypergradientReport.Warnings(evaluation!.Reply)) stderr.WriteLine(warning);
 
-        if (args.Flag("json"))
-            stdout.WriteLine(HypergradientReport.Json(json => ResultsFolder.WriteResult(json, report)));
+        if (args.GetValue(CommonOptions.Json))
+            stdout.WriteLine(CliJson.Write(ResultsFolder.Result(report), CliJson.Types.ResultJson));
         else
         {
             var reply = evaluation.Reply;
@@ -107,11 +103,5 @@ public static class TuneCommand
             stdout.WriteLine($"results: {Path.GetFullPath(output)}");
         }
         return 0;
-    }
-
-    private static double PositiveLearningRate(ParsedArgs args)
-    {
-        double lr = args.Double("outer-lr", 0.1);
-        return lr > 0 ? lr : throw new UsageException("--outer-lr must be positive");
     }
 }
