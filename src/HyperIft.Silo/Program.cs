@@ -20,7 +20,8 @@ if (command.Error is not null)
     return 2;
 }
 
-var builder = WebApplication.CreateBuilder();
+// appsettings.json is the one beside the program, whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddInMemoryCollection(command.Settings);
 SiloSettings settings;
 try
@@ -55,6 +56,9 @@ builder.UseOrleans(silo =>
         Redis = settings.RedisOptions,
     });
     silo.AddDashboard();
+    silo.Services.AddSingleton<MembershipRecovery>();
+    silo.Services.AddHostedService(sp => sp.GetRequiredService<MembershipRecovery>());
+    silo.Services.AddSingleton<SiloProbe>();
 });
 SiloTelemetry.Add(builder, settings.TelemetryExporters, $"hyperift-silo-{settings.SiloPort}");
 builder.WebHost.UseUrls($"http://{settings.HttpHost}:{settings.HttpPort}");
