@@ -37,7 +37,8 @@ start() {
 }
 
 # One silo under a restart loop, as compose or Kubernetes would run it: a silo that exits (a crash,
-# or 75 when it lost its membership row for good) is started again after a second, until stop.
+# or 75 when it lost its membership row for good) is started again after 10 s — once the cluster
+# has declared its predecessor on the same endpoint dead — until stop.
 supervise() { # index
   local i=$1
   while [ ! -e "$dir/stopping" ]; do
@@ -46,8 +47,8 @@ supervise() { # index
     echo $! > "$dir/silo$i.pid"
     local rc=0
     wait $! || rc=$?
-    [ -e "$dir/stopping" ] || echo "$(date -u +%FT%TZ) silo $i exited with $rc; restarting" >> "$dir/silo$i.log"
-    sleep 1
+    [ -e "$dir/stopping" ] || echo "$(date -u +%FT%TZ) silo $i exited with $rc; restarting in 10 s" >> "$dir/silo$i.log"
+    sleep 10
   done
   rm -f "$dir/silo$i.pid"
 }
