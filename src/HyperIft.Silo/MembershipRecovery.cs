@@ -20,7 +20,7 @@ namespace HyperIft.Silo;
 /// </summary>
 public sealed class MembershipRecovery(
     IServiceProvider services, ILocalSiloDetails local, IClusterMembershipService membership,
-    ILogger<MembershipRecovery> log) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<MembershipRecovery> log) : BackgroundService
 {
     /// <summary>Exit code of a silo that lost its membership row and could not put it back (EX_TEMPFAIL).</summary>
     public const int ExitCode = 75;
@@ -57,7 +57,11 @@ public sealed class MembershipRecovery(
             {
                 log.LogCritical("this silo's membership row has been missing for {Seconds:F0} s and could not be restored; " +
                                 "exiting with code {Code} so that the supervisor starts a fresh silo", GiveUpAfter.TotalSeconds, ExitCode);
-                Environment.Exit(ExitCode);
+                Environment.ExitCode = ExitCode;
+                lifetime.StopApplication();
+                // Orleans can take minutes to stop on a broken table; the supervisor should not wait that long.
+                _ = Task.Delay(TimeSpan.FromSeconds(45), CancellationToken.None).ContinueWith(_ => Environment.Exit(ExitCode));
+                return;
             }
         }
     }

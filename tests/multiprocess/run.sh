@@ -6,7 +6,8 @@
 #   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ;
 #   3. several clients following their runs, one silo SIGKILLed: every client ends within a bound;
 #   4. Redis wiped (FLUSHALL) under a run: /health turns unhealthy, the silos re-register (healthy
-#      again within a bound), the run ends within a bound, a new run completes.
+#      again within a bound), the run ends within a bound, a new run completes;
+#   5. silos take a Redis password from a file and from REDIS_PASSWORD and log it nowhere.
 # Every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,9 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for f in "$work"/silo*.pid; do [ -e "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true; done
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  if [ -e "$work/redis-password" ]; then
+    redis-cli -p $((redis_port + 10)) --no-auth-warning -a "$(cat "$work/redis-password")" shutdown nosave >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -142,4 +146,5 @@ for i in 0 1; do wait_healthy "$i" 90 || fail "silo $i did not come back after t
 
 source tests/multiprocess/clients-and-kill.sh
 source tests/multiprocess/redis-wipe.sh
+source tests/multiprocess/redis-password.sh
 echo "multiprocess: $passed passed, 0 failed"
