@@ -65,6 +65,9 @@ builder.WebHost.UseUrls($"http://{settings.HttpHost}:{settings.HttpPort}");
 
 var app = builder.Build();
 app.MapGet("/health", SiloHealth.Report);
+// Liveness apart from health: a Redis outage makes /health 503 on every silo, and restarting them
+// all for it helps nothing (a silo that cannot rejoin exits by itself, MembershipRecovery).
+app.MapGet("/alive", () => Results.Text("alive"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 if (settings.TelemetryExporters.Contains("prometheus")) app.MapPrometheusScrapingEndpoint();
 app.Logger.LogInformation("HyperIft silo: clustering {Clustering}, storage {Storage}, redis {Redis}, silo port {SiloPort}, gateway {GatewayPort}, http {HttpPort}",

@@ -43,10 +43,14 @@ for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break;
 cluster="127.0.0.1:$redis_port"
 
 # A silo under a restart loop: whenever it exits (SIGKILL, or 75 when it lost its membership row
-# for good), it is started again on the same ports, as a supervisor would, after 10 s: a silo back
-# on the same endpoint before its predecessor is declared dead (~7 s) stalled a run here (messages
-# for the dead generation went over the new one's connection). silo$i.pid holds the silo process
-# itself, silo$i.exits one line per exit.
+# for good), it is started again on the same ports, as a supervisor would — once the membership
+# table no longer lists its predecessor as active: a silo back on the same endpoint before that
+# stalled runs here for minutes (calls addressed to the dead generation went over the new one's
+# connection and were never answered). silo$i.pid holds the silo process, silo$i.exits its exits.
+predecessor_active() { # silo port
+  redis-cli -p "$redis_port" --raw hgetall "hyperift/members/mp-test" 2>/dev/null \
+    | grep -A1 "^S127.0.0.1:$1:" | grep -q '"Status":3'
+}
 supervise_silo() { # index
   local i=$1
   while [ ! -e "$work/stop" ]; do
@@ -56,7 +60,7 @@ supervise_silo() { # index
     local rc=0
     wait $! || rc=$?
     echo "$(date +%T) exit $rc" >> "$work/silo$i.exits"
-    sleep 10
+    for _ in $(seq 240); do predecessor_active $((21111 + i)) || break; sleep 0.5; done
   done
 }
 health() { curl -s -m 3 "http://127.0.0.1:$((18080 + $1))/health" 2>/dev/null || echo '{"status":"unreachable"}'; }
