@@ -17,14 +17,16 @@ start() {
   [ -e "$dir/redis.pid" ] && { echo "already running (see $dir); stop it first" >&2; exit 2; }
   mkdir -p "$dir"
   dotnet build "$root/src/HyperIft.Silo" -c "$config" -v quiet -nologo >/dev/null
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  # AOF under $dir: a Redis restarted without its data strands the silos' membership and every run.
+  mkdir -p "$dir/redis"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --dir "$dir/redis" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  rm -f "$dir/stopping"
+  export dir silo_bin redis_port
   for i in $(seq 0 $((n - 1))); do
-    nohup "$silo_bin" --clustering redis --storage redis --redis "127.0.0.1:$redis_port" \
-      --silo-port $((11111 + i)) --gateway-port $((30000 + i)) --http-port $((8080 + i)) \
-      > "$dir/silo$i.log" 2>&1 &
-    echo $! > "$dir/silo$i.pid"
+    nohup bash -c "$(declare -f supervise); supervise $i" > /dev/null 2>&1 &
+    echo $! > "$dir/loop$i.pid"
   done
   for i in $(seq 0 $((n - 1))); do
     for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((8080 + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -34,17 +36,49 @@ start() {
   echo "use: hyperift --cluster 127.0.0.1:$redis_port ...   (or export HYPERIFT_CLUSTER=127.0.0.1:$redis_port)"
 }
 
+# One silo under a restart loop, as compose or Kubernetes would run it: a silo that exits (a crash,
+# or 75 when it lost its membership row for good) is started again after 10 s — once the cluster
+# has declared its predecessor on the same endpoint dead — until stop.
+supervise() { # index
+  local i=$1
+  while [ ! -e "$dir/stopping" ]; do
+    "$silo_bin" --clustering redis --storage redis --redis "127.0.0.1:$redis_port" \
+      --silo-port $((11111 + i)) --gateway-port $((30000 + i)) --http-port $((8080 + i)) >> "$dir/silo$i.log" 2>&1 &
+    echo $! > "$dir/silo$i.pid"
+    local rc=0
+    wait $! || rc=$?
+    [ -e "$dir/stopping" ] || echo "$(date -u +%FT%TZ) silo $i exited with $rc; restarting in 10 s" >> "$dir/silo$i.log"
+    sleep 10
+  done
+  rm -f "$dir/silo$i.pid"
+}
+
+# Silos first (they leave the membership table cleanly only while Redis is up), then Redis.
 stop() {
+  touch "$dir/stopping" 2>/dev/null || true
   for f in "$dir"/silo*.pid; do
+    [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+  done
+  for f in "$dir"/silo*.pid; do
+    [ -e "$f" ] || continue
+    local pid
+    pid=$(cat "$f")
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && { echo "silo pid $pid did not stop within 60 s; killing it" >&2; kill -9 "$pid" 2>/dev/null || true; }
+    rm -f "$f"
+  done
+  for f in "$dir"/loop*.pid; do
     [ -e "$f" ] || continue
     kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
   if [ -e "$dir/redis.pid" ]; then
-    redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+    # SHUTDOWN (not nosave) rewrites nothing with --save "", but flushes the AOF.
+    redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
     rm -f "$dir/redis.pid"
   fi
-  echo "stopped (logs kept in $dir)"
+  rm -f "$dir/stopping"
+  echo "stopped (logs and Redis data kept in $dir)"
 }
 
 status() {

@@ -2,21 +2,27 @@ using Orleans.Runtime;
 
 namespace HyperIft.Silo;
 
-/// <summary>/health: this silo's status and the silos it sees as active (503 unless this one is active).</summary>
+/// <summary>
+/// /health: this silo's status, the silos it sees as active, and whether the membership table and
+/// grain storage answer; 503 "unhealthy" with the reasons unless this silo is Active and both do.
+/// </summary>
 public static class SiloHealth
 {
-    public static IResult Report(ILocalSiloDetails local, IClusterMembershipService membership)
+    public static async Task<IResult> Report(ILocalSiloDetails local, IClusterMembershipService membership, SiloProbe probe)
     {
         var snapshot = membership.CurrentSnapshot;
         var self = snapshot.GetSiloStatus(local.SiloAddress);
         var active = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToArray();
+        var problems = (await probe.Problems()).ToList();
+        if (self != SiloStatus.Active) problems.Insert(0, $"this silo is {self}, not Active");
         var body = new
         {
-            status = self == SiloStatus.Active ? "healthy" : "unhealthy",
+            status = problems.Count == 0 ? "healthy" : "unhealthy",
             silo = local.SiloAddress.ToString(),
             siloStatus = self.ToString(),
             activeSilos = active,
+            problems,
         };
-        return self == SiloStatus.Active ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return problems.Count == 0 ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -19,11 +19,19 @@ public sealed class SiloProcess : IAsyncLifetime
     public int GatewayPort { get; } = FreePort();
     public string Cluster => $"localhost:{GatewayPort}";
 
+    /// <summary>The silo built beside these tests (the project references it without using it as a library).</summary>
+    public static string Dll
+    {
+        get
+        {
+            string root = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            return Path.Combine(root, "src", "HyperIft.Silo", "bin", configuration, "net10.0", "hyperift-silo.dll");
+        }
+    }
+
     public async Task InitializeAsync()
     {
-        string root = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string dll = Path.Combine(root, "src", "HyperIft.Silo", "bin", configuration, "net10.0", "hyperift-silo.dll");
         int siloPort = FreePort(), httpPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -31,7 +39,7 @@ public sealed class SiloProcess : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = WorkingDirectory,
         };
-        foreach (var a in new[] { dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage,
+        foreach (var a in new[] { Dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage,
                      "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}",
                      "--http-port", $"{httpPort}" })
             start.ArgumentList.Add(a);

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Multi-process check of the distributed engine, on loopback only:
-#   redis-server, two HyperIft.Silo processes (Redis clustering and storage), the hyperift client.
+#   redis-server (AOF on), two HyperIft.Silo processes (Redis clustering and storage) each under a
+#   restart loop as compose/Kubernetes would run them, the hyperift client.
 #   1. `hypergrad --cluster` equals the embedded result;
-#   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ.
+#   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ;
+#   3. several clients following their runs, one silo SIGKILLed: every client ends within a bound;
+#   4. Redis wiped (FLUSHALL) under a run: /health turns unhealthy, the silos re-register (healthy
+#      again within a bound), the run ends within a bound, a new run completes;
+#   5. silos take a Redis password from a file and from REDIS_PASSWORD and log it nowhere.
 # Every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,37 +15,84 @@ config=${CONFIGURATION:-Release}
 work=$(mktemp -d /tmp/hyperift-mp.XXXXXX)
 redis_port=${REDIS_PORT:-6391}
 pids=()
+passed=0
 
 cleanup() {
+  touch "$work/stop"
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for f in "$work"/silo*.pid; do [ -e "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true; done
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  if [ -e "$work/redis-password" ]; then
+    redis-cli -p $((redis_port + 10)) --no-auth-warning -a "$(cat "$work/redis-password")" shutdown nosave >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 fail() { echo "multiprocess: FAILED: $*" >&2; for f in "$work"/*.log; do echo "--- $f"; tail -20 "$f"; done >&2; exit 1; }
+ok() { echo "multiprocess: ok: $*"; passed=$((passed + 1)); }
 
 for project in src/HyperIft.Silo src/HyperIft.Cli; do dotnet build "$project" -c "$config" -v quiet -nologo >/dev/null; done
 silo_bin=src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
 hyperift=src/HyperIft.Cli/bin/$config/net10.0/hyperift
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --logfile "$work/redis.log"
+mkdir -p "$work/redis"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --dir "$work/redis" \
+  --daemonize yes --logfile "$work/redis.log"
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 cluster="127.0.0.1:$redis_port"
 
-start_silo() { # index
-  local i=$1
-  "$silo_bin" --clustering redis --storage redis --redis "$cluster" --cluster-id mp-test \
-    --silo-port $((21111 + i)) --gateway-port $((31000 + i)) --http-port $((18080 + i)) > "$work/silo$i.log" 2>&1 &
-  pids+=($!)
-  eval "silo${i}_pid=$!"
+# A silo under a restart loop: whenever it exits (SIGKILL, or 75 when it lost its membership row
+# for good), it is started again on the same ports, as a supervisor would — once the membership
+# table no longer lists its predecessor as active: a silo back on the same endpoint before that
+# stalled runs here for minutes (calls addressed to the dead generation went over the new one's
+# connection and were never answered). silo$i.pid holds the silo process, silo$i.exits its exits.
+predecessor_active() { # silo port
+  redis-cli -p "$redis_port" --raw hgetall "hyperift/members/mp-test" 2>/dev/null \
+    | grep -A1 "^S127.0.0.1:$1:" | grep -q '"Status":3'
 }
-start_silo 0
-start_silo 1
-for i in 0 1; do
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$((18080 + i))/health" >/dev/null && break; sleep 0.2; done
-  curl -sf "http://127.0.0.1:$((18080 + i))/health" | grep -q '"healthy"' || fail "silo $i is not healthy"
-done
+supervise_silo() { # index
+  local i=$1
+  while [ ! -e "$work/stop" ]; do
+    "$silo_bin" --clustering redis --storage redis --redis "$cluster" --cluster-id mp-test \
+      --silo-port $((21111 + i)) --gateway-port $((31000 + i)) --http-port $((18080 + i)) >> "$work/silo$i.log" 2>&1 &
+    echo $! > "$work/silo$i.pid"
+    local rc=0
+    wait $! || rc=$?
+    echo "$(date +%T) exit $rc" >> "$work/silo$i.exits"
+    for _ in $(seq 240); do predecessor_active $((21111 + i)) || break; sleep 0.5; done
+  done
+}
+health() { curl -s -m 3 "http://127.0.0.1:$((18080 + $1))/health" 2>/dev/null || echo '{"status":"unreachable"}'; }
+wait_healthy() { # index seconds
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do health "$1" | grep -q '"status":"healthy"' && return 0; sleep 0.25; done
+  return 1
+}
+# Waits at most SECONDS for a background process; exit_code = its code, or "timeout".
+wait_exit() { # pid seconds
+  local deadline=$((SECONDS + $2))
+  while kill -0 "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { exit_code=timeout; return 0; }
+    sleep 0.5
+  done
+  exit_code=0
+  wait "$1" || exit_code=$?
+}
+# Waits until a client's log shows step N; prints the port of the silo its tuner runs on.
+tuner_port_after_step() { # log step seconds
+  local deadline=$((SECONDS + $3))
+  while [ $SECONDS -lt $deadline ]; do
+    if grep -q "^step *$2/" "$1" 2>/dev/null; then
+      grep -o "on silo S127.0.0.1:[0-9]*" "$1" | tail -1 | sed 's/.*://'
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+for i in 0 1; do supervise_silo "$i" 2> /dev/null & pids+=($!); done
+for i in 0 1; do wait_healthy "$i" 30 || fail "silo $i is not healthy: $(health "$i")"; done
 echo "multiprocess: redis and two silos up"
 export HYPERIFT_CLUSTER_ID=mp-test
 
@@ -57,6 +109,7 @@ print(f"multiprocess: hypergrad cluster vs embedded: relative difference {err:.2
       f"validation loss {a['validationLoss']!r} vs {b['validationLoss']!r}")
 sys.exit(0 if err <= 1e-12 and abs(a["validationLoss"] - b["validationLoss"]) <= 1e-14 else 1)
 PY
+ok "hypergrad on the cluster equals the embedded one"
 
 # 2. tune: undisturbed, then again with the tuner's silo killed mid-run.
 run=(--model softmax --hyper l2-feature --train synthetic:n=20000,p=60,c=5,seed=3 --lambda -3 --shards 4
@@ -72,8 +125,7 @@ for _ in $(seq 600); do
   if grep -q "^step    3/" "$work/tune-disturbed.log" 2>/dev/null; then
     port=$(grep -o "on silo S127.0.0.1:[0-9]*" "$work/tune-disturbed.log" | head -1 | sed 's/.*://')
     victim=$(( port - 21111 ))
-    pid_var="silo${victim}_pid"
-    kill -9 "${!pid_var}"
+    kill -9 "$(cat "$work/silo$victim.pid")"
     killed="silo $victim (port $port)"
     echo "multiprocess: killed the tuner's $killed with SIGKILL after step 3"
     break
@@ -93,4 +145,10 @@ err = math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b))) / math.sqrt(sum(x * x f
 print(f"multiprocess: final λ after SIGKILL vs undisturbed: relative difference {err:.2e}")
 sys.exit(0 if err <= 1e-9 else 1)
 PY
-echo "multiprocess: 2 passed, 0 failed"
+ok "a run whose tuner's silo was SIGKILLed ends with the undisturbed λ"
+for i in 0 1; do wait_healthy "$i" 90 || fail "silo $i did not come back after the SIGKILL: $(health "$i")"; done
+
+source tests/multiprocess/clients-and-kill.sh
+source tests/multiprocess/redis-wipe.sh
+source tests/multiprocess/redis-password.sh
+echo "multiprocess: $passed passed, 0 failed"

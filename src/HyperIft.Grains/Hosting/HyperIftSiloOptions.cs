@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace HyperIft.Grains;
 
 /// <summary>The storage name every HyperIft grain persists to.</summary>
@@ -16,8 +18,8 @@ public sealed class HyperIftSiloOptions
     /// <summary>The folder of file storage.</summary>
     public string? StoragePath { get; set; }
 
-    /// <summary>The Redis connection string of redis storage.</summary>
-    public string? Redis { get; set; }
+    /// <summary>The Redis connection of redis storage (password included: never log it unredacted).</summary>
+    public ConfigurationOptions? Redis { get; set; }
 
     public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -36,8 +36,8 @@ public static class SiloBuilderExtensions
                     (sp, _) => new FileGrainStorage(folder, sp.GetRequiredService<IGrainStorageSerializer>()));
                 break;
             case "redis":
-                string redis = options.Redis ?? throw new ArgumentException("redis storage needs a connection string");
-                silo.AddRedisGrainStorage(HyperIftStorage.Name, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                var redis = options.Redis ?? throw new ArgumentException("redis storage needs a connection string");
+                silo.AddRedisGrainStorage(HyperIftStorage.Name, o => o.ConfigurationOptions = redis.Clone());
                 break;
             default:
                 throw new ArgumentException($"unknown storage '{options.Storage}' (expected one of: {string.Join(", ", HyperIftStorage.Kinds)})");

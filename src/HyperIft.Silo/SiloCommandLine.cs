@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace HyperIft.Silo;
+
+/// <summary>
+/// The silo's flags: each is a shorthand for one configuration key, so the help text, the parser
+/// and appsettings/environment variables cannot drift apart. Anything that is not a known flag is
+/// rejected (ASP.NET's AddCommandLine would silently ignore a misspelled one), except explicit
+/// configuration keys written with a colon, <c>--Section:Key=value</c>, which pass through unchecked
+/// like environment variables do.
+/// </summary>
+public static class SiloCommandLine
+{
+    public sealed record Flag(string Name, string Key, string Default, string Help);
+
+    public static readonly Flag[] Flags =
+    [
+        new("--clustering", "HyperIft:Clustering", "localhost", "localhost (development, one machine) or redis"),
+        new("--storage", "HyperIft:Storage", "memory", "grain storage: memory (lost with the silo), file or redis"),
+        new("--storage-path", "HyperIft:StoragePath", "", "the folder of file storage (required with --storage file)"),
+        new("--redis", "ConnectionStrings:redis", "", "Redis connection string, HOST:PORT[,ssl=true,sslHost=...] (required by redis clustering or storage)"),
+        new("--redis-password-file", "HyperIft:RedisPasswordFile", "", "a file holding the Redis password (else REDIS_PASSWORD, else the connection string's)"),
+        new("--cluster-id", "Orleans:ClusterId", "hyperift", "Orleans cluster id (clients must use the same)"),
+        new("--service-id", "Orleans:ServiceId", "hyperift", "Orleans service id"),
+        new("--silo-port", "HyperIft:SiloPort", "11111", "silo-to-silo port"),
+        new("--gateway-port", "HyperIft:GatewayPort", "30000", "client gateway port"),
+        new("--primary-port", "HyperIft:PrimarySiloPort", "", "silo port of the primary silo (localhost clustering with several silos)"),
+        new("--advertise", "HyperIft:AdvertisedAddress", "127.0.0.1", "IP address other silos and clients reach this one at, or auto (first non-loopback IPv4)"),
+        new("--http-host", "HyperIft:HttpHost", "127.0.0.1", "address of /health, /dashboard/, /metrics (the dashboard has no authentication)"),
+        new("--http-port", "HyperIft:HttpPort", "8080", "port of /health, /dashboard/, /metrics"),
+        new("--telemetry", "HyperIft:Telemetry:Exporters", "prometheus", "exporters, any of prometheus,otlp,console"),
+    ];
+
+    /// <summary>What a command line asks for: help, an error to print, or configuration overrides.</summary>
+    public sealed record Parsed(bool Help, string? Error, IReadOnlyDictionary<string, string?> Settings);
+
+    public static Parsed Parse(IReadOnlyList<string> args)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg is "--help" or "-h") return new Parsed(true, null, settings);
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+                return Error($"unexpected argument '{arg}' (flags start with --; see --help)");
+
+            int eq = arg.IndexOf('=');
+            string name = eq < 0 ? arg : arg[..eq];
+            string? key = name.Contains(':') ? name[2..] : Flags.FirstOrDefault(f => f.Name == name)?.Key;
+            if (key is null)
+                return Error($"unknown flag '{name}' (known: {string.Join(", ", Flags.Select(f => f.Name))}, --help; " +
+                             "a configuration key goes as --Section:Key=value)");
+
+            string? value = eq >= 0 ? arg[(eq + 1)..] : i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
+            if (value is null) return Error($"flag '{name}' needs a value (see --help)");
+            settings[key] = value;
+        }
+        return new Parsed(false, null, settings);
+
+        Parsed Error(string message) => new(false, message, settings);
+    }
+
+    public static string Help()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("hyperift-silo: one Orleans silo of a HyperIft cluster.");
+        text.AppendLine();
+        text.AppendLine("usage: hyperift-silo [FLAG VALUE | FLAG=VALUE]... [--Section:Key=value]...");
+        text.AppendLine();
+        text.AppendLine($"  {"flag",-22} {"configuration key",-30} {"default",-11} meaning");
+        foreach (var f in Flags)
+            text.AppendLine($"  {f.Name,-22} {f.Key,-30} {(f.Default == "" ? "-" : f.Default),-11} {f.Help}");
+        text.AppendLine($"  {"--help, -h",-22} {"",-30} {"",-11} this text");
+        text.AppendLine();
+        text.AppendLine("Every key can also be set in appsettings.json or as an environment variable with __ for :");
+        text.AppendLine("(HyperIft__Storage=redis, ConnectionStrings__redis=HOST:PORT); a flag wins over both. Other");
+        text.AppendLine("configuration keys pass through as --Section:Key=value (e.g. --Logging:LogLevel:Orleans=Information),");
+        text.AppendLine("unchecked. The Redis password is best kept off the command line: REDIS_PASSWORD or --redis-password-file.");
+        text.AppendLine();
+        text.AppendLine("example (two silos on one machine, Redis at 127.0.0.1:6390):");
+        text.AppendLine("  hyperift-silo --clustering redis --storage redis --redis 127.0.0.1:6390 --silo-port 11111 --gateway-port 30000 --http-port 8080");
+        text.AppendLine("  hyperift-silo --clustering redis --storage redis --redis 127.0.0.1:6390 --silo-port 11112 --gateway-port 30001 --http-port 8081");
+        text.AppendLine();
+        text.AppendLine("exit codes: 0 stopped; 1 the silo failed; 2 bad flags or settings; 75 this silo lost its membership row and could not re-register (restart it).");
+        return text.ToString();
+    }
+}
