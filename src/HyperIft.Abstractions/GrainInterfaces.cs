@@ -33,6 +33,9 @@ public interface ICoordinatorGrain : IGrainWithStringKey, IVectorPeer
     Task<ProblemInfo> Configure(ProblemSpec problem);
 
     Task<HypergradientReply> Hypergradient(HypergradientRequest request);
+
+    /// <summary>The standardization fitted on the training shards (null without --standardize), for scoring a test set alike.</summary>
+    Task<Standardization?> Standardization();
 }
 
 /// <summary>

@@ -54,6 +54,10 @@ public sealed record ShardSummary(
     [property: Id(6)] Vector? Mean,
     [property: Id(7)] Vector? SquaredDeviations);
 
+/// <summary>Per-feature mean and scale fitted on a run's training set.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Standardization([property: Id(0)] Vector Mean, [property: Id(1)] Vector Scale);
+
 /// <summary>The sizes of a configured problem.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ProblemInfo(

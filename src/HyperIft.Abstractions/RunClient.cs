@@ -5,11 +5,15 @@ namespace HyperIft.Abstractions;
 public static class RunClient
 {
     /// <summary>Prepares the run, computes the starting λ from the problem's sizes, and starts it.</summary>
-    public static async Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, double[]> initialLambda)
+    public static Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, double[]> initialLambda) =>
+        Start(grains, runId, spec, info => Task.FromResult(initialLambda(info)));
+
+    /// <summary>As above; <paramref name="initialLambda"/> may also check, with the problem's sizes known, what must hold before the first step.</summary>
+    public static async Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, Task<double[]>> initialLambda)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
         var info = await tuner.Prepare(spec);
-        await tuner.Start(await VectorTransfer.Send(tuner, initialLambda(info)));
+        await tuner.Start(await VectorTransfer.Send(tuner, await initialLambda(info)));
         return info;
     }
 

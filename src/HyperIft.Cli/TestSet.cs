@@ -8,8 +8,9 @@ namespace HyperIft.Cli;
 
 /// <summary>
 /// A held-out test set (<c>tune --test SOURCE</c>), read by this process before the first step, so
-/// that a wrong file is found before the tuning, not after it: the same model, classes and
-/// standardization (fitted on the training set) as the run. Scores the final θ.
+/// that a wrong file is found before the tuning, not after it: the same model and classes as the
+/// run (through <see cref="ProblemBuilder"/>) and the standardization the run fitted on its training
+/// set. Scores the final θ.
 /// </summary>
 public sealed class TestSet
 {
@@ -20,15 +21,16 @@ public sealed class TestSet
 
     public string Source => _rows.Source;
 
-    public static TestSet Load(string source, ProblemSpec problem, ProblemInfo info)
+    public static TestSet Load(string source, ProblemSpec problem, ProblemInfo info, Standardization? standardization)
     {
         var spec = new DataSpec(source, SyntheticSpec.IsSynthetic(source) ? DataPart.Test : DataPart.Train,
             problem.Model, problem.Train.LabelColumn, info.Features);
         var test = spec.Load();
         if (test.Features != info.Features)
             throw new DataFormatException(test.Source, 0, $"has {test.Features} features, the training set {info.TrainSource} has {info.Features}");
-        if (problem.Standardize) test = Standardizer.Fit(problem.Train.Load()).Apply(test);
-        var model = ModelKinds.Create(problem.Model, info.Features, info.Classes, problem.Intercept);
+        if (standardization is not null)
+            test = new Standardizer(standardization.Mean.ToArray(), standardization.Scale.ToArray()).Apply(test);
+        var model = ProblemBuilder.Create(new ModelSpec(problem.Model, info.Features, info.Classes, problem.Intercept));
         LabelCheck.Validate(model, test);
         return new TestSet(test, model);
     }

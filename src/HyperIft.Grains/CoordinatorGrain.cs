@@ -23,13 +23,14 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
     private ProblemInfo? _info;
     private ClusterObjective? _objective;
     private WarmStart? _warm;
+    private Standardization? _standardization;
 
     public async Task<ProblemInfo> Configure(ProblemSpec spec)
     {
         if (_spec == spec && _info is not null) return _info;
         if (spec.Shards is < 1 or > ProblemSpec.MaxShards)
             throw new ProblemInputException($"--shards must be from 1 to {ProblemSpec.MaxShards}, got {spec.Shards}");
-        (_spec, _info, _objective, _warm) = (null, null, null, null);
+        (_spec, _info, _objective, _warm, _standardization) = (null, null, null, null, null);
 
         string run = this.GetPrimaryKeyString();
         var train = Shards(run, "train", spec.Shards);
@@ -66,6 +67,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         _objective = new ClusterObjective(numericModel, hyper, n, m, train, trainDescriptors, validation, valDescriptors, log);
         _info = new ProblemInfo(spec.Model, hyper.Name, n, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
             summaries[0].Source, spec.Validation.Source, spec.Shards);
+        _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
         return _info;
@@ -110,6 +112,11 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts,
             result.Inner.HessianProducts);
     }
+
+    public Task<Standardization?> Standardization() =>
+        _info is null
+            ? throw new CoordinatorNotConfiguredException($"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).")
+            : Task.FromResult(_standardization);
 
     private double[]? Open(Vector? v) => v is null ? null : Mailbox.Open(v);
 

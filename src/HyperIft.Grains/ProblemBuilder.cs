@@ -50,7 +50,7 @@ public static class ProblemBuilder
         return (numeric, kind.Create(numeric.Layout, trainRows, spec.ExampleWeightL2));
     }
 
-    internal static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
+    public static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
 
     /// <summary>
     /// The problem built in this process, with no grains: the reference the cluster is compared with,

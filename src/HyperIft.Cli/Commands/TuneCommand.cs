@@ -50,10 +50,11 @@ public static class TuneCommand
             throw new UsageException("--detach needs a cluster (--cluster or HYPERIFT_CLUSTER): a run on the embedded silo ends with this process");
         var clock = Stopwatch.StartNew();
         TestSet? test = null;
-        var info = await RunClient.Start(cluster.Grains, runId, spec, i =>
+        var info = await RunClient.Start(cluster.Grains, runId, spec, async i =>
         {
             // Everything that could fail after the tuning is checked before its first step.
-            if (args.GetValue(Test) is { } testSource) test = TestSet.Load(testSource, problem, i);
+            if (args.GetValue(Test) is { } testSource)
+                test = TestSet.Load(testSource, problem, i, await cluster.Grains.GetGrain<ICoordinatorGrain>(runId).Standardization());
             return ProblemOptions.Lambda(args, i);
         }).WaitAsync(ct);
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
