@@ -19,7 +19,7 @@ public sealed class SiloProcess : IAsyncLifetime
     public int GatewayPort { get; } = FreePort();
     public string Cluster => $"localhost:{GatewayPort}";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         string root = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -58,14 +58,14 @@ public sealed class SiloProcess : IAsyncLifetime
         throw new TimeoutException("the silo did not become healthy within 60 s");
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.WaitForExit(10_000);
         _process?.Dispose();
         Directory.Delete(_storage, recursive: true);
         Directory.Delete(WorkingDirectory, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     private static int FreePort()
