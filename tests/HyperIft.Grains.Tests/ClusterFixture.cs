@@ -10,7 +10,9 @@ namespace HyperIft.Grains.Tests;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public string StorageFolder { get; } = Directory.CreateTempSubdirectory("hyperift-grains-").FullName;
+    private readonly TempFolder _storage = new("hyperift-grains-");
+
+    public string StorageFolder => _storage.Root;
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
@@ -45,7 +47,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        Directory.Delete(StorageFolder, recursive: true);
+        _storage.Dispose();
     }
 }
 
