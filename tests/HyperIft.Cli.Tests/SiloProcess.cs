@@ -12,29 +12,21 @@ namespace HyperIft.Cli.Tests;
 public sealed class SiloProcess : IAsyncLifetime
 {
     private Process? _process;
-    private readonly string _storage = Directory.CreateTempSubdirectory("hyperift-silo-").FullName;
+    private readonly TempFolder _storage = new("hyperift-silo-"), _workingDirectory = new("hyperift-silo-cwd-");
 
-    public string WorkingDirectory { get; } = Directory.CreateTempSubdirectory("hyperift-silo-cwd-").FullName;
+    public string WorkingDirectory => _workingDirectory.Root;
 
     public int GatewayPort { get; } = FreePort();
     public string Cluster => $"localhost:{GatewayPort}";
 
     public async ValueTask InitializeAsync()
     {
-        string root = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string dll = Path.Combine(root, "src", "HyperIft.Silo", "bin", configuration, "net10.0", "hyperift-silo.dll");
+        string dll = Path.Combine(CliRunner.RepositoryRoot, "src", "HyperIft.Silo", "bin", configuration, "net10.0", "hyperift-silo.dll");
         int siloPort = FreePort(), httpPort = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = WorkingDirectory,
-        };
-        foreach (var a in new[] { dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage,
-                     "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}",
-                     "--http-port", $"{httpPort}" })
-            start.ArgumentList.Add(a);
+        var start = CliRunner.StartInfo("dotnet", [dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage.Root,
+            "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}", "--http-port", $"{httpPort}"]);
+        start.WorkingDirectory = WorkingDirectory;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -63,8 +55,8 @@ public sealed class SiloProcess : IAsyncLifetime
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.WaitForExit(10_000);
         _process?.Dispose();
-        Directory.Delete(_storage, recursive: true);
-        Directory.Delete(WorkingDirectory, recursive: true);
+        _storage.Dispose();
+        _workingDirectory.Dispose();
         return ValueTask.CompletedTask;
     }
 
