@@ -1,51 +1,29 @@
 namespace HyperIft.Cli.Tests;
 
 /// <summary>Every bad input of SPEC §6: one message naming file and line, exit code 2, no stack trace.</summary>
-public class BadInputTests : IDisposable
+public class BadInputTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-bad-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string File(string name, string content)
-    {
-        string path = Path.Combine(_dir, name);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
     private const string GoodLogistic = "x1,x2,y\n0.1,0.2,0\n0.5,-1,1\n1.5,0.3,1\n-0.7,0.2,0\n";
-
-    private static void AssertBadInput(CliRunner.Result r, params string[] expected)
-    {
-        Assert.Equal(2, r.ExitCode);
-        Assert.Equal("", r.Stdout);
-        var errorLines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("hyperift")).ToList();
-        Assert.Single(errorLines);
-        foreach (var e in expected) Assert.Contains(e, errorLines[0]);
-        Assert.DoesNotContain("   at ", r.Stderr);
-        Assert.DoesNotContain("Exception", r.Stderr);
-    }
 
     private CliRunner.Result Hypergrad(string model, string train, string val, params string[] more) =>
         CliRunner.Run(["hypergrad", "--model", model, "--train", train, "--val", val, "--json", .. more]);
 
     [Fact]
     public void Missing_file() =>
-        AssertBadInput(Hypergrad("logistic", Path.Combine(_dir, "nope.csv"), File("v.csv", GoodLogistic)), "nope.csv: file not found");
+        CliAssert.BadInput(Hypergrad("logistic", Temp.PathOf("nope.csv"), Temp.Write("v.csv", GoodLogistic)), "nope.csv: file not found");
 
     [Fact]
     public void Ragged_row()
     {
-        var train = File("t.csv", GoodLogistic + "1,2\n");
-        AssertBadInput(Hypergrad("logistic", train, File("v.csv", GoodLogistic)), $"{train}:6:", "row has 2 columns, expected 3");
+        var train = Temp.Write("t.csv", GoodLogistic + "1,2\n");
+        CliAssert.BadInput(Hypergrad("logistic", train, Temp.Write("v.csv", GoodLogistic)), $"{train}:6:", "row has 2 columns, expected 3");
     }
 
     [Fact]
     public void Non_numeric_cell()
     {
-        var val = File("v.csv", "1,2,1\n3,oops,0\n");
-        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), val), $"{val}:2:", "'oops' is not a number");
+        var val = Temp.Write("v.csv", "1,2,1\n3,oops,0\n");
+        CliAssert.BadInput(Hypergrad("logistic", Temp.Write("t.csv", GoodLogistic), val), $"{val}:2:", "'oops' is not a number");
     }
 
     [Theory]
@@ -54,44 +32,44 @@ public class BadInputTests : IDisposable
     [InlineData("-Infinity")]
     public void Nan_or_inf(string cell)
     {
-        var train = File("t.csv", GoodLogistic + $"1,{cell},0\n");
-        AssertBadInput(Hypergrad("logistic", train, File("v.csv", GoodLogistic)), $"{train}:6:");
+        var train = Temp.Write("t.csv", GoodLogistic + $"1,{cell},0\n");
+        CliAssert.BadInput(Hypergrad("logistic", train, Temp.Write("v.csv", GoodLogistic)), $"{train}:6:");
     }
 
     [Fact]
     public void Label_outside_the_model_set()
     {
-        var val = File("v.csv", "1,2,1\n3,4,2\n");
-        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), val), $"{val}:2:", "label 2 is not a binary label");
-        var softVal = File("sv.csv", "1,2,1\n3,4,3\n");
-        AssertBadInput(Hypergrad("softmax", File("st.csv", "1,2,0\n3,4,1\n5,6,2\n"), softVal), $"{softVal}:2:", "label 3 is not a class index in 0..2");
-        var mixed = File("m.csv", "1,2,0\n3,4,-1\n");
-        AssertBadInput(Hypergrad("logistic", mixed, File("v.csv", GoodLogistic)), $"{mixed}:2:", "mix 0 and -1");
+        var val = Temp.Write("v.csv", "1,2,1\n3,4,2\n");
+        CliAssert.BadInput(Hypergrad("logistic", Temp.Write("t.csv", GoodLogistic), val), $"{val}:2:", "label 2 is not a binary label");
+        var softVal = Temp.Write("sv.csv", "1,2,1\n3,4,3\n");
+        CliAssert.BadInput(Hypergrad("softmax", Temp.Write("st.csv", "1,2,0\n3,4,1\n5,6,2\n"), softVal), $"{softVal}:2:", "label 3 is not a class index in 0..2");
+        var mixed = Temp.Write("m.csv", "1,2,0\n3,4,-1\n");
+        CliAssert.BadInput(Hypergrad("logistic", mixed, Temp.Write("v.csv", GoodLogistic)), $"{mixed}:2:", "mix 0 and -1");
     }
 
     [Fact]
     public void Validation_features_differ_from_training()
     {
-        var val = File("v.csv", "1,2,3,1\n");
-        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), val), val, "has 3 features, the training set");
+        var val = Temp.Write("v.csv", "1,2,3,1\n");
+        CliAssert.BadInput(Hypergrad("logistic", Temp.Write("t.csv", GoodLogistic), val), val, "has 3 features, the training set");
     }
 
     [Fact]
     public void Lambda_file_of_the_wrong_length_or_content()
     {
-        var lam = File("lam.txt", "-1\n-2\n-3\n");
-        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), "--hyper", "l2-feature", "--lambda-file", lam),
+        var lam = Temp.Write("lam.txt", "-1\n-2\n-3\n");
+        CliAssert.BadInput(Hypergrad("logistic", Temp.Write("t.csv", GoodLogistic), Temp.Write("v.csv", GoodLogistic), "--hyper", "l2-feature", "--lambda-file", lam),
             lam, "has 3 values; l2-feature needs 2 (one per feature)");
-        var bad = File("bad.txt", "-1\nabc\n");
-        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), "--hyper", "l2-feature", "--lambda-file", bad),
+        var bad = Temp.Write("bad.txt", "-1\nabc\n");
+        CliAssert.BadInput(Hypergrad("logistic", Temp.Write("t.csv", GoodLogistic), Temp.Write("v.csv", GoodLogistic), "--hyper", "l2-feature", "--lambda-file", bad),
             $"{bad}:2:", "'abc' is not a number");
     }
 
     [Fact]
     public void Repeated_libsvm_index()
     {
-        var train = File("t.svm", "0 1:1 2:0.5\n1 1:0.5 1:5\n");
-        AssertBadInput(Hypergrad("logistic", train, File("v.svm", "0 1:1\n1 2:1\n")), $"{train}:2:", "feature index 1 appears twice in the row");
+        var train = Temp.Write("t.svm", "0 1:1 2:0.5\n1 1:0.5 1:5\n");
+        CliAssert.BadInput(Hypergrad("logistic", train, Temp.Write("v.svm", "0 1:1\n1 2:1\n")), $"{train}:2:", "feature index 1 appears twice in the row");
     }
 
     [Theory]
@@ -99,8 +77,8 @@ public class BadInputTests : IDisposable
     [InlineData("[-1:3]")]
     public void Row_range_beyond_int32_or_negative(string range)
     {
-        var train = File("t.csv", GoodLogistic);
-        AssertBadInput(Hypergrad("logistic", train + range, File("v.csv", GoodLogistic)), $"{train}{range}: row range '{range}' is not [start:end]");
+        var train = Temp.Write("t.csv", GoodLogistic);
+        CliAssert.BadInput(Hypergrad("logistic", train + range, Temp.Write("v.csv", GoodLogistic)), $"{train}{range}: row range '{range}' is not [start:end]");
     }
 
     [Theory]
@@ -109,7 +87,7 @@ public class BadInputTests : IDisposable
     [InlineData("ridge", "synthetic:n=50,p=3,c=5000", "c must be between 2 and 1000")]
     [InlineData("ridge", "synthetic:n=50,q=3", "unknown key 'q'")]
     public void Out_of_range_synthetic_settings(string model, string source, string expected) =>
-        AssertBadInput(CliRunner.Run("hypergrad", "--model", model, "--train", source, "--json"), source, expected);
+        CliAssert.BadInput(CliRunner.Run("hypergrad", "--model", model, "--train", source, "--json"), source, expected);
 
     [Theory]
     [InlineData("--bogus", "unknown option '--bogus'")]
@@ -119,16 +97,16 @@ public class BadInputTests : IDisposable
     [InlineData("--features=0", "--features must be at least 1")]
     [InlineData("--classes=1", "--classes must be at least 2")]
     public void Bad_options(string option, string expected) =>
-        AssertBadInput(Hypergrad("logistic", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic), option), expected);
+        CliAssert.BadInput(Hypergrad("logistic", Temp.Write("t.csv", GoodLogistic), Temp.Write("v.csv", GoodLogistic), option), expected);
 
     [Fact]
     public void Unknown_model_command_and_missing_val()
     {
-        AssertBadInput(Hypergrad("svm", File("t.csv", GoodLogistic), File("v.csv", GoodLogistic)), "--model 'svm' is not one of");
+        CliAssert.BadInput(Hypergrad("svm", Temp.Write("t.csv", GoodLogistic), Temp.Write("v.csv", GoodLogistic)), "--model 'svm' is not one of");
         var r = CliRunner.Run("fit");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("unknown command 'fit'", r.Stderr);
-        AssertBadInput(CliRunner.Run("hypergrad", "--model", "ridge", "--train", File("t.csv", GoodLogistic)), "--val is required");
+        CliAssert.BadInput(CliRunner.Run("hypergrad", "--model", "ridge", "--train", Temp.Write("t.csv", GoodLogistic)), "--val is required");
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace HyperIft.Cli.Tests;
 
-/// <summary>How a command must fail: the exit code, one message line, nothing on stdout, no stack trace.</summary>
+/// <summary>How a command must fail: the exit code, one message line, nothing on stdout, no stack trace, no exception name, no internal error.</summary>
 public static class CliAssert
 {
     public static void Fails(CliRunner.Result r, int exitCode, params string[] expected)
@@ -11,6 +11,7 @@ public static class CliAssert
         Assert.Single(errorLines);
         foreach (var e in expected) Assert.Contains(e, errorLines[0]);
         Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.DoesNotContain("Exception", r.Stderr);
         Assert.DoesNotContain("internal error", r.Stderr);
     }
 

@@ -9,7 +9,6 @@ namespace HyperIft.Cli.Tests;
 /// </summary>
 public sealed class CliProcess : IDisposable
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "hyperift.dll");
     private readonly Process _process;
     private readonly StringBuilder _stdout = new(), _stderr = new();
 
@@ -17,9 +16,8 @@ public sealed class CliProcess : IDisposable
 
     public static CliProcess Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
+        var start = CliRunner.StartInfo("dotnet", [CliRunner.Dll, .. args]);
+        start.RedirectStandardInput = true; // not a terminal
         var cli = new CliProcess(Process.Start(start)!);
         cli._process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli._stdout) cli._stdout.AppendLine(e.Data); };
         cli._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (cli._stderr) cli._stderr.AppendLine(e.Data); };

@@ -8,7 +8,11 @@ namespace HyperIft.Cli.Tests;
 /// <summary>Runs the built <c>hyperift</c> as a separate process, as a user would.</summary>
 public static class CliRunner
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "hyperift.dll");
+    /// <summary>hyperift, built beside the tests.</summary>
+    public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "hyperift.dll");
+
+    /// <summary>The folder that holds Orleans.HyperIft.sln.</summary>
+    public static readonly string RepositoryRoot = FindRepositoryRoot();
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
@@ -22,22 +26,30 @@ public static class CliRunner
 
     private static Result Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
+        var start = StartInfo("dotnet", [Dll, .. args]);
+        start.WorkingDirectory = workingDirectory;
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        start.ArgumentList.Add(Dll);
+        return Exec(start, TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary><paramref name="program"/> with its arguments, stdout and stderr redirected.</summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
+        return start;
+    }
+
+    /// <summary>Runs a process to its end and collects what it printed; killed if it outlives <paramref name="timeout"/>.</summary>
+    public static Result Exec(ProcessStartInfo start, TimeSpan timeout)
+    {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"hyperift {string.Join(' ', args)} did not finish");
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
@@ -53,5 +65,12 @@ public static class CliRunner
         }
         File.WriteAllText(path, text.ToString());
         return path;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.HyperIft.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -9,25 +9,21 @@ namespace HyperIft.Cli.Tests;
 /// a relative path must not resolve in a silo's working directory, which may hold another file of
 /// the same name.
 /// </summary>
-public class ClusterDataPathTests(SiloProcess silo) : IClassFixture<SiloProcess>, IDisposable
+public class ClusterDataPathTests(SiloProcess silo) : TempFolderTests, IClassFixture<SiloProcess>
 {
-    private readonly string _client = Directory.CreateTempSubdirectory("hyperift-client-").FullName;
-
-    public void Dispose() => Directory.Delete(_client, recursive: true);
-
     [Fact]
     public void Relative_paths_name_the_clients_files_on_a_cluster()
     {
         var (train, val) = SyntheticData.Generate("logistic", new SyntheticSpec(60, 3, Seed: 1));
         var (_, otherVal) = SyntheticData.Generate("logistic", new SyntheticSpec(60, 3, Seed: 2));
-        CliRunner.WriteCsv(Path.Combine(_client, "train.csv"), train);
-        CliRunner.WriteCsv(Path.Combine(_client, "val.csv"), val);
+        CliRunner.WriteCsv(Temp.PathOf("train.csv"), train);
+        CliRunner.WriteCsv(Temp.PathOf("val.csv"), val);
         CliRunner.WriteCsv(Path.Combine(silo.WorkingDirectory, "train.csv"), train);
         CliRunner.WriteCsv(Path.Combine(silo.WorkingDirectory, "val.csv"), otherVal);
         string[] args = ["hypergrad", "--model", "logistic", "--train", "train.csv", "--val", "val.csv", "--lambda", "-1", "--json"];
 
-        double embedded = ValidationLoss(CliRunner.RunIn(_client, args));
-        double onCluster = ValidationLoss(CliRunner.RunIn(_client, [.. args, "--cluster", silo.Cluster]));
+        double embedded = ValidationLoss(CliRunner.RunIn(Temp.Root, args));
+        double onCluster = ValidationLoss(CliRunner.RunIn(Temp.Root, [.. args, "--cluster", silo.Cluster]));
         double siloFiles = ValidationLoss(CliRunner.RunIn(silo.WorkingDirectory, args));
         Assert.NotEqual(embedded, siloFiles); // the two val.csv files do differ
         Assert.Equal(embedded, onCluster, 12);
@@ -37,8 +33,8 @@ public class ClusterDataPathTests(SiloProcess silo) : IClassFixture<SiloProcess>
     public async Task A_silo_refuses_a_file_other_than_the_one_the_client_measured()
     {
         var (train, val) = SyntheticData.Generate("logistic", new SyntheticSpec(40, 3, Seed: 3));
-        string trainPath = CliRunner.WriteCsv(Path.Combine(_client, "t.csv"), train);
-        string valPath = CliRunner.WriteCsv(Path.Combine(_client, "v.csv"), val);
+        string trainPath = CliRunner.WriteCsv(Temp.PathOf("t.csv"), train);
+        string valPath = CliRunner.WriteCsv(Temp.PathOf("v.csv"), val);
         DataSpec Data(string path, bool validation) =>
             new(path, validation ? DataPart.Validation : DataPart.Train, "logistic", null, null, SourceFiles.Fingerprint(path));
         var spec = new ProblemSpec("logistic", "l2", Data(trainPath, false), Data(valPath, false), null, true, false, 1e-3, 1);

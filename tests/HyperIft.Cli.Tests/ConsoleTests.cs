@@ -4,23 +4,12 @@ using System.Text.Json;
 namespace HyperIft.Cli.Tests;
 
 /// <summary>The rest of the console: config files, data inspection, results folders, failures.</summary>
-public class ConsoleTests : IDisposable
+public class ConsoleTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-console-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private string File(string name, string content)
-    {
-        string path = Path.Combine(_dir, name);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
     [Fact]
     public void A_config_file_holds_the_same_settings_as_flags_and_flags_win()
     {
-        var config = File("run.json", """
+        var config = Temp.Write("run.json", """
             {
               // comments are allowed
               "model": "logistic",
@@ -31,9 +20,9 @@ public class ConsoleTests : IDisposable
               "json": true
             }
             """);
-        var fromFile = CliRunner.Run("tune", "--config", config, "--steps", "3", "--output", Path.Combine(_dir, "a"));
+        var fromFile = CliRunner.Run("tune", "--config", config, "--steps", "3", "--output", Temp.PathOf("a"));
         var fromFlags = CliRunner.Run("tune", "--model", "logistic", "--hyper", "l2-feature", "--train", "synthetic:n=400,p=5,seed=8",
-            "--steps", "3", "--outer-lr", "0.2", "--json", "--output", Path.Combine(_dir, "b"));
+            "--steps", "3", "--outer-lr", "0.2", "--json", "--output", Temp.PathOf("b"));
         Assert.True(fromFile.ExitCode == 0, fromFile.Stderr);
         Assert.True(fromFlags.ExitCode == 0, fromFlags.Stderr);
         using var a = JsonDocument.Parse(fromFile.Stdout);
@@ -48,7 +37,7 @@ public class ConsoleTests : IDisposable
     [InlineData("{\n \"model\": \"ridge\",\n", 3, "is not valid JSON")]
     public void Bad_config_files_name_file_and_line(string content, int line, string expected)
     {
-        var config = File("bad.json", content);
+        var config = Temp.Write("bad.json", content);
         var r = CliRunner.Run("tune", "--config", config);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{config}:{line}: {expected}", r.Stderr);
@@ -58,7 +47,7 @@ public class ConsoleTests : IDisposable
     [Fact]
     public void Data_inspect_reports_shape_labels_sparsity_and_non_finite_cells()
     {
-        var csv = File("d.csv", "a,b,c,y\n0,1,nan,2\n0,0,inf,0\n3,0,1,1\n");
+        var csv = Temp.Write("d.csv", "a,b,c,y\n0,1,nan,2\n0,0,inf,0\n3,0,1,1\n");
         var r = CliRunner.Run("data", "inspect", csv, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
@@ -71,7 +60,7 @@ public class ConsoleTests : IDisposable
         Assert.Equal(1, s.GetProperty("infCount").GetInt32());
         var human = CliRunner.Run("data", "inspect", csv);
         Assert.Contains("NaN / Inf  1 / 1", human.Stdout);
-        var missing = CliRunner.Run("data", "inspect", Path.Combine(_dir, "none.csv"));
+        var missing = CliRunner.Run("data", "inspect", Temp.PathOf("none.csv"));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("none.csv: file not found", missing.Stderr);
     }
@@ -79,22 +68,22 @@ public class ConsoleTests : IDisposable
     [Fact]
     public void Results_folder_holds_results_history_lambda_and_real_plots()
     {
-        string output = Path.Combine(_dir, "run");
+        string output = Temp.PathOf("run");
         var r = CliRunner.Run("tune", "--model", "softmax", "--hyper", "l2-feature", "--train", "synthetic:n=600,p=6,c=3,seed=5",
             "--test", "synthetic:n=600,p=6,c=3,seed=5", "--steps", "5", "--outer-lr", "0.2", "--output", output);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("test (synthetic:softmax:test): loss", r.Stdout);
-        using var result = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(output, "result.json")));
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
         var root = result.RootElement;
         Assert.Equal("completed", root.GetProperty("status").GetString());
         Assert.InRange(root.GetProperty("test").GetProperty("accuracy").GetDouble(), 0.34, 1.0);
         Assert.Equal(6, root.GetProperty("lambda").GetArrayLength());
         Assert.InRange(root.GetProperty("bestStep").GetInt32(), 0, 5);
-        Assert.Equal(6, System.IO.File.ReadAllLines(Path.Combine(output, "history.csv")).Length);
-        Assert.Equal(6, System.IO.File.ReadAllLines(Path.Combine(output, "lambda.txt")).Length);
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "history.csv")).Length);
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "lambda.txt")).Length);
         foreach (var png in new[] { "validation_loss.png", "lambda.png" })
         {
-            var bytes = System.IO.File.ReadAllBytes(Path.Combine(output, png));
+            var bytes = File.ReadAllBytes(Path.Combine(output, png));
             Assert.True(bytes.Length > 5000, $"{png} has only {bytes.Length} bytes");
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
             int width = (bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19];
@@ -105,15 +94,15 @@ public class ConsoleTests : IDisposable
     [Fact]
     public void A_run_whose_solver_fails_ends_failed_with_a_reason_and_its_last_good_lambda()
     {
-        string output = Path.Combine(_dir, "failed");
+        string output = Temp.PathOf("failed");
         // e^800 overflows: the training loss is not finite, which the inner solver reports.
         var r = CliRunner.Run("tune", "--model", "ridge", "--hyper", "l2", "--train", "synthetic:n=200,p=3", "--lambda", "800",
             "--steps", "3", "--output", output);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("failed", r.Stderr);
         Assert.Contains("not finite", r.Stderr);
-        Assert.Equal("800", System.IO.File.ReadAllLines(Path.Combine(output, "lambda.txt")).Single());
-        using var result = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(output, "result.json")));
+        Assert.Equal("800", File.ReadAllLines(Path.Combine(output, "lambda.txt")).Single());
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
         Assert.Equal("failed", result.RootElement.GetProperty("status").GetString());
     }
 

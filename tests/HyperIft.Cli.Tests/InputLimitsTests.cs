@@ -3,12 +3,8 @@ using System.Diagnostics;
 namespace HyperIft.Cli.Tests;
 
 /// <summary>Inputs the hardening pass found answered with a wrong result, an internal error or a hang.</summary>
-public class InputLimitsTests : IDisposable
+public class InputLimitsTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-limits-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void A_lambda_whose_strength_overflows_is_a_failed_computation_not_a_NaN_result()
     {
@@ -33,7 +29,7 @@ public class InputLimitsTests : IDisposable
     [InlineData("bell\u0007id", "bell\\u0007id")]
     public void Run_ids_are_validated_before_anything_runs(string runId, string message)
     {
-        string output = Path.Combine(_dir, "out");
+        string output = Temp.PathOf("out");
         var r = CliRunner.Run("tune", "--model", "ridge", "--train", "synthetic:n=50,p=3", "--run-id", runId, "--steps", "1", "--output", output);
         CliAssert.BadInput(r, "--run-id", message);
         Assert.DoesNotContain("\u0007", r.Stderr);
@@ -44,7 +40,7 @@ public class InputLimitsTests : IDisposable
     [Fact]
     public void A_config_that_cannot_be_read_is_bad_input()
     {
-        string folder = Directory.CreateDirectory(Path.Combine(_dir, "config.json")).FullName;
+        string folder = Directory.CreateDirectory(Temp.PathOf("config.json")).FullName;
         CliAssert.BadInput(CliRunner.Run("hypergrad", "--config", folder), $"{folder}: is a folder, not a file");
     }
 
@@ -54,7 +50,7 @@ public class InputLimitsTests : IDisposable
         // softmax l2-param: 500 features × 10 classes + 9 intercepts = 5009 parameters > 4000.
         string[] problem = ["--model", "softmax", "--hyper", "l2-param", "--train", "synthetic:n=300,p=500,c=10", "--solver", "exact"];
         CliAssert.BadInput(CliRunner.Run(["hypergrad", .. problem]), "--solver exact forms a dense 5009×5009 Hessian");
-        var tune = CliRunner.Run(["tune", .. problem, "--steps", "2", "--output", Path.Combine(_dir, "exact")]);
+        var tune = CliRunner.Run(["tune", .. problem, "--steps", "2", "--output", Temp.PathOf("exact")]);
         CliAssert.BadInput(tune, "--solver exact");
         Assert.DoesNotContain("step ", tune.Stderr);
     }

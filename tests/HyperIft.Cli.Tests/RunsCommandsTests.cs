@@ -3,12 +3,8 @@ using System.Text.Json;
 namespace HyperIft.Cli.Tests;
 
 /// <summary>The run-management commands against a real silo process.</summary>
-public class RunsCommandsTests(SiloProcess silo) : IClassFixture<SiloProcess>, IDisposable
+public class RunsCommandsTests(SiloProcess silo) : TempFolderTests, IClassFixture<SiloProcess>
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-runs-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Detach_list_show_watch_and_control_a_run()
     {
@@ -45,7 +41,7 @@ public class RunsCommandsTests(SiloProcess silo) : IClassFixture<SiloProcess>, I
         Assert.Equal(40, shown.RootElement.GetProperty("history").GetArrayLength());
 
         // A detached run's whole λ, fetched into a file loadable by --lambda-file.
-        string lambdaOut = Path.Combine(_dir, "lambda.txt");
+        string lambdaOut = Temp.PathOf("lambda.txt");
         var fetched = CliRunner.Run("runs", "show", runId, "--lambda-out", lambdaOut, "--cluster", silo.Cluster);
         Assert.True(fetched.ExitCode == 0, fetched.Stderr);
         var lambda = File.ReadAllLines(lambdaOut).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
@@ -73,33 +69,17 @@ public class RunsCommandsTests(SiloProcess silo) : IClassFixture<SiloProcess>, I
     }
 
     [Fact]
-    public async Task Ctrl_C_without_a_terminal_detaches_and_the_run_goes_on()
+    public void Ctrl_C_without_a_terminal_detaches_and_the_run_goes_on()
     {
         string runId = $"sigint-{Guid.NewGuid():N}"[..18];
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true, // not a terminal: Ctrl-C must detach without asking
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "hyperift.dll"), "tune", "--model", "softmax", "--hyper", "l2-feature",
-                     "--train", "synthetic:n=20000,p=40,c=4", "--steps", "60", "--run-id", runId, "--cluster", silo.Cluster,
-                     "--output", Path.Combine(_dir, "sigint") })
-            start.ArgumentList.Add(a);
-        using var tune = System.Diagnostics.Process.Start(start)!;
-        var stderr = new System.Text.StringBuilder();
-        var firstStep = new TaskCompletionSource();
-        tune.ErrorDataReceived += (_, e) =>
-        {
-            lock (stderr) stderr.AppendLine(e.Data);
-            if (e.Data?.StartsWith("step ") == true) firstStep.TrySetResult();
-        };
-        tune.BeginErrorReadLine();
-        await firstStep.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        System.Diagnostics.Process.Start("kill", ["-INT", tune.Id.ToString()])!.WaitForExit();
-        Assert.True(tune.WaitForExit(30_000), "tune did not stop after SIGINT");
-        Assert.Equal(0, tune.ExitCode);
-        lock (stderr) Assert.Contains($"detached: run {runId} goes on", stderr.ToString());
+        // CliProcess gives it no terminal: Ctrl-C must detach without asking.
+        using var tune = CliProcess.Start("tune", "--model", "softmax", "--hyper", "l2-feature", "--train", "synthetic:n=20000,p=40,c=4",
+            "--steps", "60", "--run-id", runId, "--cluster", silo.Cluster, "--output", Temp.PathOf("sigint"));
+        Assert.True(tune.WaitFor("step    1/", TimeSpan.FromMinutes(2)), tune.Stderr);
+        tune.Signal(CliProcess.SIGINT);
+        var r = tune.Wait(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"detached: run {runId} goes on", r.Stderr);
 
         var show = CliRunner.Run("runs", "show", runId, "--cluster", silo.Cluster, "--json");
         using var doc = JsonDocument.Parse(show.Stdout);

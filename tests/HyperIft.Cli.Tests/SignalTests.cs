@@ -1,12 +1,8 @@
 namespace HyperIft.Cli.Tests;
 
 /// <summary>SIGTERM (as sent by `timeout`, systemd or Kubernetes) is handled like Ctrl-C without a terminal.</summary>
-public class SignalTests(SiloProcess silo) : IClassFixture<SiloProcess>, IDisposable
+public class SignalTests(SiloProcess silo) : TempFolderTests, IClassFixture<SiloProcess>
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-signal-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static string[] LongRun(string runId) =>
         ["tune", "--model", "softmax", "--hyper", "l2-feature", "--train", "synthetic:n=20000,p=30,c=4,seed=4", "--steps", "300", "--run-id", runId];
 
@@ -14,7 +10,7 @@ public class SignalTests(SiloProcess silo) : IClassFixture<SiloProcess>, IDispos
     public void Sigterm_cancels_a_run_on_the_embedded_silo_and_exits_143()
     {
         string runId = $"term-embedded-{Guid.NewGuid():N}"[..24];
-        using var cli = CliProcess.Start([.. LongRun(runId), "--output", Path.Combine(_dir, "embedded")]);
+        using var cli = CliProcess.Start([.. LongRun(runId), "--output", Temp.PathOf("embedded")]);
         Assert.True(cli.WaitFor("step    1/", TimeSpan.FromMinutes(2)), cli.Stderr);
         cli.Signal(CliProcess.SIGTERM);
         var r = cli.Wait(TimeSpan.FromSeconds(40));
@@ -26,7 +22,7 @@ public class SignalTests(SiloProcess silo) : IClassFixture<SiloProcess>, IDispos
     public void Sigterm_detaches_from_a_run_on_a_cluster_which_goes_on()
     {
         string runId = $"term-cluster-{Guid.NewGuid():N}"[..24];
-        using var cli = CliProcess.Start([.. LongRun(runId), "--output", Path.Combine(_dir, "cluster"), "--cluster", silo.Cluster]);
+        using var cli = CliProcess.Start([.. LongRun(runId), "--output", Temp.PathOf("cluster"), "--cluster", silo.Cluster]);
         Assert.True(cli.WaitFor("step    1/", TimeSpan.FromMinutes(2)), cli.Stderr);
         cli.Signal(CliProcess.SIGTERM);
         var r = cli.Wait(TimeSpan.FromSeconds(40));

@@ -12,37 +12,23 @@ namespace HyperIft.Cli.Tests;
 public sealed class SiloProcess : IAsyncLifetime
 {
     private Process? _process;
-    private readonly string _storage = Directory.CreateTempSubdirectory("hyperift-silo-").FullName;
+    private readonly TempFolder _storage = new("hyperift-silo-"), _workingDirectory = new("hyperift-silo-cwd-");
 
-    public string WorkingDirectory { get; } = Directory.CreateTempSubdirectory("hyperift-silo-cwd-").FullName;
+    public string WorkingDirectory => _workingDirectory.Root;
 
     public int GatewayPort { get; } = FreePort();
     public string Cluster => $"localhost:{GatewayPort}";
 
     /// <summary>The silo built beside these tests (the project references it without using it as a library).</summary>
-    public static string Dll
-    {
-        get
-        {
-            string root = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            return Path.Combine(root, "src", "HyperIft.Silo", "bin", configuration, "net10.0", "hyperift-silo.dll");
-        }
-    }
+    public static string Dll => Path.Combine(CliRunner.RepositoryRoot, "src", "HyperIft.Silo", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "hyperift-silo.dll");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         int siloPort = FreePort(), httpPort = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = WorkingDirectory,
-        };
-        foreach (var a in new[] { Dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage,
-                     "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}",
-                     "--http-port", $"{httpPort}" })
-            start.ArgumentList.Add(a);
+        var start = CliRunner.StartInfo("dotnet", [Dll, "--clustering", "localhost", "--storage", "file", "--storage-path", _storage.Root,
+            "--silo-port", $"{siloPort}", "--gateway-port", $"{GatewayPort}", "--primary-port", $"{siloPort}", "--http-port", $"{httpPort}"]);
+        start.WorkingDirectory = WorkingDirectory;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -66,14 +52,14 @@ public sealed class SiloProcess : IAsyncLifetime
         throw new TimeoutException("the silo did not become healthy within 60 s");
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.WaitForExit(10_000);
         _process?.Dispose();
-        Directory.Delete(_storage, recursive: true);
-        Directory.Delete(WorkingDirectory, recursive: true);
-        return Task.CompletedTask;
+        _storage.Dispose();
+        _workingDirectory.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private static int FreePort()

@@ -3,16 +3,12 @@ using System.Text.Json;
 
 namespace HyperIft.Cli.Tests;
 
-public class TuneCommandTests : IDisposable
+public class TuneCommandTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("hyperift-tune-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Tune_writes_a_results_folder_whose_lambda_reloads_to_the_same_validation_loss()
     {
-        string output = Path.Combine(_dir, "run");
+        string output = Temp.PathOf("run");
         var r = CliRunner.Run("tune", "--model", "logistic", "--hyper", "l2-feature", "--train", "synthetic:n=300,p=8,seed=3",
             "--lambda", "0", "--steps", "8", "--optimizer", "adam", "--outer-lr", "0.2", "--output", output, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);

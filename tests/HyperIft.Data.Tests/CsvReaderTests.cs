@@ -1,15 +1,11 @@
 namespace HyperIft.Data.Tests;
 
-public class CsvReaderTests : IDisposable
+public class CsvReaderTests : TempFolderTests
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     [Fact]
     public void Reads_rows_with_a_header_and_the_label_last()
     {
-        var path = _files.Write("a.csv", "x1,x2,y\n1,2,0\n\n3.5,-4e-1,1\n");
+        var path = Temp.Write("a.csv", "x1,x2,y\n1,2,0\n\n3.5,-4e-1,1\n");
         var d = CsvReader.Read(path);
         Assert.Equal(2, d.Rows);
         Assert.Equal(2, d.Features);
@@ -21,7 +17,7 @@ public class CsvReaderTests : IDisposable
     [Fact]
     public void Reads_without_a_header_and_with_a_chosen_label_column()
     {
-        var d = CsvReader.Read(_files.Write("b.csv", "7,1,2\n8,3,4\n"), labelColumn: 0);
+        var d = CsvReader.Read(Temp.Write("b.csv", "7,1,2\n8,3,4\n"), labelColumn: 0);
         Assert.Equal([7.0, 8.0], d.Y);
         Assert.Equal([1.0, 2.0, 3.0, 4.0], d.X);
     }
@@ -36,7 +32,7 @@ public class CsvReaderTests : IDisposable
     [InlineData("a,b,c\n1,x,3\n", 2, "column 2 'x' is not a number")]
     public void Bad_rows_are_reported_with_file_and_line(string content, int line, string expected)
     {
-        var path = _files.Write("bad.csv", content);
+        var path = Temp.Write("bad.csv", content);
         var error = Assert.Throws<DataFormatException>(() => CsvReader.Read(path));
         Assert.Equal(line, error.Line);
         Assert.StartsWith($"{path}:{line}: ", error.Message);
@@ -46,16 +42,16 @@ public class CsvReaderTests : IDisposable
     [Fact]
     public void A_missing_or_empty_file_is_named()
     {
-        var missing = Path.Combine(_files.Root, "none.csv");
+        var missing = Temp.PathOf("none.csv");
         Assert.Equal($"{missing}: file not found", Assert.Throws<DataFormatException>(() => CsvReader.Read(missing)).Message);
-        var empty = _files.Write("empty.csv", "x,y\n");
+        var empty = Temp.Write("empty.csv", "x,y\n");
         Assert.Contains("has no data rows", Assert.Throws<DataFormatException>(() => CsvReader.Read(empty)).Message);
     }
 
     [Fact]
     public void A_label_column_outside_the_row_is_an_error()
     {
-        var path = _files.Write("c.csv", "1,2\n");
+        var path = Temp.Write("c.csv", "1,2\n");
         Assert.Contains("label column 5 does not exist", Assert.Throws<DataFormatException>(() => CsvReader.Read(path, 5)).Message);
     }
 }

@@ -1,15 +1,11 @@
 namespace HyperIft.Data.Tests;
 
-public class DataSourceTests : IDisposable
+public class DataSourceTests : TempFolderTests
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     [Fact]
     public void Row_ranges_select_rows_and_keep_their_lines()
     {
-        var path = _files.Write("a.csv", "1,0\n2,1\n3,0\n4,1\n");
+        var path = Temp.Write("a.csv", "1,0\n2,1\n3,0\n4,1\n");
         var d = DataSource.Load(path + "[1:3]");
         Assert.Equal([2.0, 3.0], d.X);
         Assert.Equal($"{path}:3", d.LocateLabel(1));
@@ -26,7 +22,7 @@ public class DataSourceTests : IDisposable
     [InlineData("[1:2:3]")]
     public void Malformed_or_huge_row_ranges_name_the_source(string range)
     {
-        var path = _files.Write("r.csv", "1,0\n2,1\n3,0\n");
+        var path = Temp.Write("r.csv", "1,0\n2,1\n3,0\n");
         string expected = $"{path}{range}: row range '{range}' is not [start:end]";
         Assert.StartsWith(expected, Assert.Throws<DataFormatException>(() => DataSource.Load(path + range)).Message);
         Assert.StartsWith(expected, Assert.Throws<DataFormatException>(() => DataSource.Measure(path + range)).Message);
@@ -35,8 +31,8 @@ public class DataSourceTests : IDisposable
     [Fact]
     public void Windows_read_the_same_rows_as_slicing_the_whole_set()
     {
-        var csv = _files.Write("w.csv", "a,b,y\n1,2,0\n\n3,4,1\n5,6,0\n7,8,1\n");
-        var svm = _files.Write("w.svm", "0 1:1 2:2\n1 2:4\n# note\n0 1:5\n1 2:8\n");
+        var csv = Temp.Write("w.csv", "a,b,y\n1,2,0\n\n3,4,1\n5,6,0\n7,8,1\n");
+        var svm = Temp.Write("w.svm", "0 1:1 2:2\n1 2:4\n# note\n0 1:5\n1 2:8\n");
         foreach (var source in new[] { csv, svm, csv + "[1:4]", svm + "[1:]" })
         {
             var options = new ReadOptions(Features: 2);
@@ -49,7 +45,7 @@ public class DataSourceTests : IDisposable
             Assert.Equal(whole.LocateLabel(1), window.LocateLabel(0));
         }
         // A bad row outside the window is the business of the shard that reads it.
-        var bad = _files.Write("bad.csv", "1,2,0\n3,x,1\n5,6,0\n");
+        var bad = Temp.Write("bad.csv", "1,2,0\n3,x,1\n5,6,0\n");
         Assert.Equal([5.0, 6.0], DataSource.Load(bad, new ReadOptions(Window: new RowWindow(2, 1))).X);
         Assert.Contains("bad.csv:2:", Assert.Throws<DataFormatException>(() => DataSource.Load(bad, new ReadOptions(Window: new RowWindow(1, 1)))).Message);
         Assert.Contains("outside its 3 rows", Assert.Throws<DataFormatException>(() => DataSource.Load(bad, new ReadOptions(Window: new RowWindow(2, 2)))).Message);
@@ -71,8 +67,8 @@ public class DataSourceTests : IDisposable
     [Fact]
     public void Formats_are_chosen_by_extension_and_unknown_ones_rejected()
     {
-        Assert.Equal(1, DataSource.Load(_files.Write("a.libsvm", "1 1:2\n")).Features);
-        Assert.Contains("unknown format", Assert.Throws<DataFormatException>(() => DataSource.Load(_files.Write("a.parquet", "x"))).Message);
+        Assert.Equal(1, DataSource.Load(Temp.Write("a.libsvm", "1 1:2\n")).Features);
+        Assert.Contains("unknown format", Assert.Throws<DataFormatException>(() => DataSource.Load(Temp.Write("a.parquet", "x"))).Message);
     }
 
     [Fact]
@@ -118,10 +114,10 @@ public class DataSourceTests : IDisposable
     public void Lambda_files_round_trip_exactly_and_name_bad_lines()
     {
         double[] lambda = [-2.0, Math.PI, 1e-300, -0.1];
-        var path = Path.Combine(_files.Root, "lambda.txt");
+        var path = Temp.PathOf("lambda.txt");
         LambdaFile.Write(path, lambda);
         Assert.Equal(lambda, LambdaFile.Read(path));
-        var bad = _files.Write("bad.txt", "1\n\n2\nx\n");
+        var bad = Temp.Write("bad.txt", "1\n\n2\nx\n");
         Assert.Equal($"{bad}:4: value 'x' is not a number", Assert.Throws<DataFormatException>(() => LambdaFile.Read(bad)).Message);
     }
 

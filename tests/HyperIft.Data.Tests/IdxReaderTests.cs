@@ -2,12 +2,8 @@ using System.Buffers.Binary;
 
 namespace HyperIft.Data.Tests;
 
-public class IdxReaderTests : IDisposable
+public class IdxReaderTests : TempFolderTests
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     private static byte[] Idx(byte rank, int[] dims, byte[] data)
     {
         var bytes = new byte[4 + 4 * dims.Length + data.Length];
@@ -23,8 +19,8 @@ public class IdxReaderTests : IDisposable
     [InlineData(true)]
     public void Reads_images_scaled_to_unit_interval_and_labels(bool gzip)
     {
-        var images = _files.WriteBytes("img", Idx(3, [2, 2, 2], [0, 255, 51, 102, 1, 2, 3, 4]), gzip);
-        var labels = _files.WriteBytes("lab", Idx(1, [2], [7, 3]), gzip);
+        var images = Temp.WriteBytes("img", Idx(3, [2, 2, 2], [0, 255, 51, 102, 1, 2, 3, 4]), gzip);
+        var labels = Temp.WriteBytes("lab", Idx(1, [2], [7, 3]), gzip);
         var d = IdxReader.Read(images, labels);
         Assert.Equal(2, d.Rows);
         Assert.Equal(4, d.Features);
@@ -36,13 +32,13 @@ public class IdxReaderTests : IDisposable
     [Fact]
     public void Bad_files_are_named()
     {
-        var images = _files.WriteBytes("img", Idx(3, [2, 1, 1], [1, 2]));
-        var labels = _files.WriteBytes("lab", Idx(1, [3], [1, 2, 3]));
+        var images = Temp.WriteBytes("img", Idx(3, [2, 1, 1], [1, 2]));
+        var labels = Temp.WriteBytes("lab", Idx(1, [3], [1, 2, 3]));
         Assert.Contains("has 3 labels for the 2 images", Assert.Throws<DataFormatException>(() => IdxReader.Read(images, labels)).Message);
-        var truncated = _files.WriteBytes("short", Idx(3, [5, 1, 1], [1, 2]));
-        var fiveLabels = _files.WriteBytes("lab5", Idx(1, [5], [1, 2, 3, 4, 5]));
+        var truncated = Temp.WriteBytes("short", Idx(3, [5, 1, 1], [1, 2]));
+        var fiveLabels = Temp.WriteBytes("lab5", Idx(1, [5], [1, 2, 3, 4, 5]));
         Assert.Contains("is truncated", Assert.Throws<DataFormatException>(() => IdxReader.Read(truncated, fiveLabels)).Message);
-        var text = _files.Write("text", "hello world");
+        var text = Temp.Write("text", "hello world");
         Assert.Contains("bad magic number", Assert.Throws<DataFormatException>(() => IdxReader.Read(text, labels)).Message);
         Assert.Contains("has 1 dimensions, expected 3", Assert.Throws<DataFormatException>(() => IdxReader.Read(labels, labels)).Message);
     }
@@ -50,8 +46,8 @@ public class IdxReaderTests : IDisposable
     [Fact]
     public void A_window_reads_only_its_items_and_names_them_by_their_place_in_the_file()
     {
-        var images = _files.WriteBytes("img", Idx(3, [4, 1, 2], [0, 1, 2, 3, 4, 5, 6, 7]), gzip: true);
-        var labels = _files.WriteBytes("lab", Idx(1, [4], [9, 8, 7, 6]), gzip: true);
+        var images = Temp.WriteBytes("img", Idx(3, [4, 1, 2], [0, 1, 2, 3, 4, 5, 6, 7]), gzip: true);
+        var labels = Temp.WriteBytes("lab", Idx(1, [4], [9, 8, 7, 6]), gzip: true);
         var d = IdxReader.Read(images, labels, new RowWindow(1, 2));
         Assert.Equal([2 / 255.0, 3 / 255.0, 4 / 255.0, 5 / 255.0], d.X);
         Assert.Equal([8.0, 7.0], d.Y);
@@ -62,12 +58,7 @@ public class IdxReaderTests : IDisposable
     [Fact]
     public void Fashion_mnist_has_the_documented_shape_when_installed()
     {
-        if (!FashionMnist.IsInstalled)
-        {
-            // CI installs dataset-fashion-mnist; there the files must be found.
-            Assert.Null(Environment.GetEnvironmentVariable("CI"));
-            return;
-        }
+        Prerequisite.Require(FashionMnist.IsInstalled, "Fashion-MNIST (Debian package dataset-fashion-mnist)");
         var train = DataSource.Load("fashion-mnist");
         Assert.Equal((60_000, 784), (train.Rows, train.Features));
         Assert.Equal(Enumerable.Range(0, 10).Select(c => (double)c), train.Y.Distinct().Order());

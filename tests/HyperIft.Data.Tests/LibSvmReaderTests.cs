@@ -1,15 +1,11 @@
 namespace HyperIft.Data.Tests;
 
-public class LibSvmReaderTests : IDisposable
+public class LibSvmReaderTests : TempFolderTests
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     [Fact]
     public void Reads_sparse_rows_densely_with_one_based_indices()
     {
-        var path = _files.Write("a.svm", "+1 1:0.5 3:2 # comment\n-1 2:1.5\n\n0 3:-1\n");
+        var path = Temp.Write("a.svm", "+1 1:0.5 3:2 # comment\n-1 2:1.5\n\n0 3:-1\n");
         var d = LibSvmReader.Read(path);
         Assert.Equal(3, d.Features);
         Assert.Equal([1.0, -1.0, 0.0], d.Y);
@@ -20,9 +16,9 @@ public class LibSvmReaderTests : IDisposable
     [Fact]
     public void Given_features_pad_and_a_larger_index_is_an_error()
     {
-        var path = _files.Write("b.svm", "1 2:1\n");
+        var path = Temp.Write("b.svm", "1 2:1\n");
         Assert.Equal(5, LibSvmReader.Read(path, features: 5).Features);
-        var val = _files.Write("val.svm", "1 1:1\n0 7:1\n");
+        var val = Temp.Write("val.svm", "1 1:1\n0 7:1\n");
         var error = Assert.Throws<DataFormatException>(() => LibSvmReader.Read(val, features: 5));
         Assert.Equal($"{val}:2: feature index 7 exceeds the 5 features of the training set", error.Message);
     }
@@ -35,7 +31,7 @@ public class LibSvmReaderTests : IDisposable
     [InlineData("1 1:nan\n", "value of feature 1 'nan' is NaN")]
     public void Bad_tokens_are_reported_with_file_and_line(string content, string expected)
     {
-        var path = _files.Write("bad.svm", "1 1:1\n" + content);
+        var path = Temp.Write("bad.svm", "1 1:1\n" + content);
         var error = Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path));
         Assert.Equal(2, error.Line);
         Assert.Contains(expected, error.Message);
@@ -46,7 +42,7 @@ public class LibSvmReaderTests : IDisposable
     [InlineData("1 3:1 2:1\n", "feature index 2 comes after 3: indices must ascend within a row")]
     public void Repeated_or_descending_indices_are_rejected_by_reading_and_measuring(string content, string expected)
     {
-        var path = _files.Write("order.svm", "1 1:1 2:1\n" + content);
+        var path = Temp.Write("order.svm", "1 1:1 2:1\n" + content);
         Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
         Assert.Equal($"{path}:2: {expected}", Assert.Throws<DataFormatException>(() => LibSvmReader.Measure(path)).Message);
     }
@@ -54,7 +50,7 @@ public class LibSvmReaderTests : IDisposable
     [Fact]
     public void An_index_too_large_to_store_densely_is_bad_input_not_an_overflow()
     {
-        var path = _files.Write("wide.svm", "1 2000000000:1\n0 1:1\n");
+        var path = Temp.Write("wide.svm", "1 2000000000:1\n0 1:1\n");
         Assert.StartsWith($"{path}: 2 rows × 2000000000 features are more values than one dense array holds",
             Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
     }

@@ -1,11 +1,7 @@
 namespace HyperIft.Data.Tests;
 
-public class SourceFilesTests : IDisposable
+public class SourceFilesTests : TempFolderTests
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     [Fact]
     public void File_paths_become_absolute_and_keep_their_row_range()
     {
@@ -23,7 +19,7 @@ public class SourceFilesTests : IDisposable
     [Fact]
     public void A_changed_or_missing_file_is_not_the_one_fingerprinted()
     {
-        var path = _files.Write("v.csv", "1,0\n2,1\n");
+        var path = Temp.Write("v.csv", "1,0\n2,1\n");
         string? fingerprint = SourceFiles.Fingerprint(path + "[0:1]");
         Assert.Null(SourceFiles.Check(path + "[0:1]", fingerprint));
 
@@ -47,8 +43,8 @@ public class SourceFilesTests : IDisposable
     [Fact]
     public void Idx_sources_fingerprint_both_files_and_name_the_one_that_differs()
     {
-        var images = _files.Write("i.idx", "images");
-        var labels = _files.Write("l.idx", "labels");
+        var images = Temp.Write("i.idx", "images");
+        var labels = Temp.Write("l.idx", "labels");
         string source = $"idx:{images},{labels}";
         string? fingerprint = SourceFiles.Fingerprint(source);
         File.AppendAllText(labels, "!");

@@ -10,11 +10,13 @@ namespace HyperIft.Grains.Tests;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public string StorageFolder { get; } = Directory.CreateTempSubdirectory("hyperift-grains-").FullName;
+    private readonly TempFolder _storage = new("hyperift-grains-");
+
+    public string StorageFolder => _storage.Root;
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSilo((_, silo) =>
@@ -42,10 +44,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        Directory.Delete(StorageFolder, recursive: true);
+        _storage.Dispose();
     }
 }
 

@@ -1,5 +1,4 @@
 using HyperIft.Abstractions;
-using Xunit.Abstractions;
 using HyperIft.Numerics.Optimization;
 
 namespace HyperIft.Grains.Tests;

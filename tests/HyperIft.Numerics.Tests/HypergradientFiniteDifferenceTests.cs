@@ -27,8 +27,8 @@ public class HypergradientFiniteDifferenceTests
         var fd = new double[lambda.Length];
         for (int k = 0; k < lambda.Length; k++)
         {
-            fd[k] = (await ValidationLossAt(objective, inner, Shift(lambda, k, H), result.Theta)
-                     - await ValidationLossAt(objective, inner, Shift(lambda, k, -H), result.Theta)) / (2 * H);
+            fd[k] = (await ValidationLossAt(objective, inner, TestProblems.Shift(lambda, k, H), result.Theta)
+                     - await ValidationLossAt(objective, inner, TestProblems.Shift(lambda, k, -H), result.Theta)) / (2 * H);
         }
         TestProblems.AssertRelative(result.Hypergradient, fd, 1e-5, $"{model}/{kind}");
         Assert.True(Vec.Norm(fd) > 1e-6, "a vanishing hypergradient would make this test vacuous");
@@ -55,12 +55,5 @@ public class HypergradientFiniteDifferenceTests
         var solution = await inner.Minimize(objective, lambda, warm);
         Assert.True(solution.Converged, $"inner solve at a perturbed λ stopped at ‖∇f‖ = {solution.GradientNorm:E2}");
         return (await objective.ValLossGrad(solution.Theta)).Loss;
-    }
-
-    private static double[] Shift(double[] x, int k, double h)
-    {
-        var y = (double[])x.Clone();
-        y[k] += h;
-        return y;
     }
 }

@@ -14,16 +14,13 @@ public class ModelDerivativeTests
     [MemberData(nameof(TestProblems.AllCombinations), MemberType = typeof(TestProblems))]
     public async Task Gradient_matches_finite_differences_of_the_loss(string model, string kind)
     {
-        var problem = TestProblems.Make(model, kind);
-        var objective = new LocalObjective(problem);
-        var theta = TestProblems.Vector(problem.ParameterCount, 3);
-        var lambda = TestProblems.Lambda(problem.HyperCount, -1.0);
+        var (objective, theta, lambda) = At(model, kind, thetaSeed: 3);
         var (_, grad) = await objective.TrainLossGrad(theta, lambda);
         var fd = new double[theta.Length];
         for (int j = 0; j < theta.Length; j++)
         {
-            double plus = (await objective.TrainLossGrad(Shift(theta, j, H), lambda)).Loss;
-            double minus = (await objective.TrainLossGrad(Shift(theta, j, -H), lambda)).Loss;
+            double plus = (await objective.TrainLossGrad(TestProblems.Shift(theta, j, H), lambda)).Loss;
+            double minus = (await objective.TrainLossGrad(TestProblems.Shift(theta, j, -H), lambda)).Loss;
             fd[j] = (plus - minus) / (2 * H);
         }
         TestProblems.AssertRelative(grad, fd, 1e-7, $"{model}/{kind} gradient");
@@ -33,11 +30,8 @@ public class ModelDerivativeTests
     [MemberData(nameof(TestProblems.AllCombinations), MemberType = typeof(TestProblems))]
     public async Task Hvp_and_diagonal_match_finite_differences_of_the_gradient(string model, string kind)
     {
-        var problem = TestProblems.Make(model, kind);
-        var objective = new LocalObjective(problem);
-        var theta = TestProblems.Vector(problem.ParameterCount, 4);
-        var lambda = TestProblems.Lambda(problem.HyperCount, -1.0);
-        var v = TestProblems.Vector(problem.ParameterCount, 5);
+        var (objective, theta, lambda) = At(model, kind, thetaSeed: 4);
+        var v = TestProblems.Vector(theta.Length, 5);
 
         var plus = (await objective.TrainLossGrad(Step(theta, v, H), lambda)).Gradient;
         var minus = (await objective.TrainLossGrad(Step(theta, v, -H), lambda)).Gradient;
@@ -59,17 +53,14 @@ public class ModelDerivativeTests
     [MemberData(nameof(TestProblems.AllCombinations), MemberType = typeof(TestProblems))]
     public async Task Cross_term_matches_finite_differences_in_lambda(string model, string kind)
     {
-        var problem = TestProblems.Make(model, kind);
-        var objective = new LocalObjective(problem);
-        var theta = TestProblems.Vector(problem.ParameterCount, 6);
-        var lambda = TestProblems.Lambda(problem.HyperCount, -1.0);
-        var v = TestProblems.Vector(problem.ParameterCount, 7);
+        var (objective, theta, lambda) = At(model, kind, thetaSeed: 6);
+        var v = TestProblems.Vector(theta.Length, 7);
 
         var fd = new double[lambda.Length];
         for (int k = 0; k < lambda.Length; k++)
         {
-            double plus = Vec.Dot((await objective.TrainLossGrad(theta, Shift(lambda, k, H))).Gradient, v);
-            double minus = Vec.Dot((await objective.TrainLossGrad(theta, Shift(lambda, k, -H))).Gradient, v);
+            double plus = Vec.Dot((await objective.TrainLossGrad(theta, TestProblems.Shift(lambda, k, H))).Gradient, v);
+            double minus = Vec.Dot((await objective.TrainLossGrad(theta, TestProblems.Shift(lambda, k, -H))).Gradient, v);
             fd[k] = (plus - minus) / (2 * H);
         }
         await objective.TrainLossGrad(theta, lambda);
@@ -105,11 +96,11 @@ public class ModelDerivativeTests
         Assert.Equal(model.Pointwise(2.5, -1).Loss, model.Pointwise(2.5, 0).Loss);
     }
 
-    private static double[] Shift(double[] x, int j, double h)
+    /// <summary>A test problem's objective, a seeded θ and the λ every derivative check uses.</summary>
+    private static (LocalObjective Objective, double[] Theta, double[] Lambda) At(string model, string kind, int thetaSeed)
     {
-        var y = (double[])x.Clone();
-        y[j] += h;
-        return y;
+        var problem = TestProblems.Make(model, kind);
+        return (new LocalObjective(problem), TestProblems.Vector(problem.ParameterCount, thetaSeed), TestProblems.Lambda(problem.HyperCount, -1.0));
     }
 
     private static double[] Step(double[] x, double[] v, double h)

@@ -42,6 +42,14 @@ public static class TestProblems
         return Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
     }
 
+    /// <summary>A copy of <paramref name="x"/> with <paramref name="h"/> added to entry <paramref name="i"/>.</summary>
+    public static double[] Shift(double[] x, int i, double h)
+    {
+        var y = (double[])x.Clone();
+        y[i] += h;
+        return y;
+    }
+
     public static void AssertRelative(ReadOnlySpan<double> actual, ReadOnlySpan<double> expected, double tolerance, string what)
     {
         double error = Vec.RelativeError(actual, expected);
