@@ -1,3 +1,5 @@
+using HyperIft.Numerics.Models;
+
 namespace HyperIft.Data;
 
 /// <summary>Settings of a generated problem.</summary>
@@ -76,10 +78,11 @@ public static class SyntheticData
     public static Dataset GeneratePart(string model, SyntheticSpec spec, DataPart part, RowWindow? window = null)
     {
         if (spec.Rows < 1 || spec.Features < 1) throw new ArgumentException("synthetic data needs n ≥ 1 and p ≥ 1");
-        if (model is not ("ridge" or "logistic" or "softmax")) throw new ArgumentException($"no synthetic data for model '{model}'");
-        if (model == "softmax" && spec.Classes < 2) throw new ArgumentException("softmax needs at least 2 classes");
+        // The labels are drawn as the model's kind takes them, so a new model needs nothing here.
+        var labels = ModelKinds.Named(model).Labels;
+        if (labels == LabelSet.Classes && spec.Classes < 2) throw new ArgumentException($"{model} needs at least 2 classes");
         var random = new Random(spec.Seed);
-        int outputs = model == "softmax" ? spec.Classes : 1;
+        int outputs = labels == LabelSet.Classes ? spec.Classes : 1;
         var truth = new double[spec.Features * outputs];
         int informative = Math.Max(1, spec.Features / 2);
         for (int f = 0; f < informative; f++)
@@ -104,7 +107,7 @@ public static class SyntheticData
         var scores = new double[outputs];
         for (int i = 0; i < skip + w.End; i++)
         {
-            double label = DrawRow(model, spec, truth, outputs, random, row, scores);
+            double label = DrawRow(labels, spec, truth, outputs, random, row, scores);
             int kept = i - skip - w.Start;
             if (kept < 0) continue;
             row.CopyTo(x, kept * p);
@@ -113,7 +116,7 @@ public static class SyntheticData
         return new Dataset($"synthetic:{model}:{name}", p, x, y, Enumerable.Range(w.Start + 1, w.Count).ToArray());
     }
 
-    private static double DrawRow(string model, SyntheticSpec spec, double[] truth, int outputs, Random random, double[] x, double[] scores)
+    private static double DrawRow(LabelSet labels, SyntheticSpec spec, double[] truth, int outputs, Random random, double[] x, double[] scores)
     {
         int p = x.Length;
         for (int f = 0; f < p; f++) x[f] = Gaussian(random);
@@ -121,10 +124,10 @@ public static class SyntheticData
         for (int f = 0; f < p; f++)
             for (int c = 0; c < outputs; c++)
                 scores[c] += x[f] * truth[f * outputs + c];
-        return model switch
+        return labels switch
         {
-            "ridge" => scores[0] + spec.Noise * Gaussian(random),
-            "logistic" => random.NextDouble() < 1.0 / (1.0 + Math.Exp(-scores[0])) ? 1.0 : 0.0,
+            LabelSet.Real => scores[0] + spec.Noise * Gaussian(random),
+            LabelSet.Binary => random.NextDouble() < 1.0 / (1.0 + Math.Exp(-scores[0])) ? 1.0 : 0.0,
             _ => Categorical(scores, random),
         };
     }

@@ -15,6 +15,11 @@ victim=$(( port - 21111 ))
 kill -9 "$(cat "$work/silo$victim.pid")"
 killed_at=$SECONDS
 echo "multiprocess: killed silo $victim (port $port), the tuner's of follow-1, with SIGKILL after its step 3; 3 clients following"
+# Listing runs right after the kill rides out the dying silo (it used to end with a stack trace, exit 1).
+"$hyperift" runs list --cluster "$cluster" > "$work/list-after-kill.out" 2> "$work/list-after-kill.log" \
+  || fail "runs list right after a SIGKILL: exit $?: $(tail -1 "$work/list-after-kill.log")"
+grep -q "follow-1" "$work/list-after-kill.out" || fail "runs list right after a SIGKILL does not list follow-1"
+ok "runs list $((SECONDS - killed_at)) s after a SIGKILL lists the runs"
 bound=180
 for k in 1 2 3; do
   wait_exit "${client_pids[$((k - 1))]}" $((bound - (SECONDS - killed_at)))

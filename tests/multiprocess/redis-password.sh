@@ -25,5 +25,19 @@ for i in 0 1; do
 done
 ! grep -l -- "$password" "$work"/pw-silo*.log || fail "a silo log holds the Redis password"
 grep -q 'password=\*\*\*\|redis 127.0.0.1' "$work/pw-silo0.log" || fail "no start-up line names the Redis connection"
-redis-cli -p "$pw_port" --no-auth-warning -a "$password" shutdown nosave > /dev/null 2>&1 || true
 ok "silos took the Redis password from a file and from REDIS_PASSWORD, and logged it nowhere"
+
+# The client: a wrong password and a wrong cluster id are named as such (exit 3), and no password is printed.
+client_says() { # expected exit, expected text, then the environment and command
+  local code=$1 text=$2; shift 2
+  local rc=0
+  env "$@" > "$work/client.out" 2> "$work/client.log" || rc=$?
+  [ "$rc" = "$code" ] || fail "$*: exit $rc, expected $code: $(cat "$work/client.log")"
+  grep -q -- "$text" "$work/client.log" "$work/client.out" || fail "$*: no '$text' in: $(cat "$work/client.log")"
+  ! grep -q -- "$password\|not-the-password" "$work/client.out" "$work/client.log" || fail "the client printed a password"
+}
+client_says 3 "refused authentication" HYPERIFT_CLUSTER_ID=pw-test "$hyperift" runs list --cluster "127.0.0.1:$pw_port,password=not-the-password"
+client_says 3 "cluster id 'pw-tset'.*cluster id 'pw-test'" HYPERIFT_CLUSTER_ID=pw-tset "$hyperift" runs list --cluster "127.0.0.1:$pw_port,password=$password"
+client_says 0 "no runs on 127.0.0.1:$pw_port,password=\*\*\*" HYPERIFT_CLUSTER_ID=pw-test "$hyperift" runs list --cluster "127.0.0.1:$pw_port,password=$password"
+redis-cli -p "$pw_port" --no-auth-warning -a "$password" shutdown nosave > /dev/null 2>&1 || true
+ok "the client named a wrong Redis password and a wrong cluster id, and printed no password"
