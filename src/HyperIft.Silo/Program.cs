@@ -65,8 +65,8 @@ builder.UseOrleans(silo =>
     silo.Services.AddHostedService(sp => sp.GetRequiredService<MembershipRecovery>());
     silo.Services.AddSingleton<SiloProbe>();
 });
-SiloTelemetry.Add(builder, settings.Exporters, $"hyperift-silo-{settings.SiloPort}");
-builder.WebHost.UseUrls($"http://{settings.HttpHost}:{settings.HttpPort}");
+SiloTelemetry.Add(builder, settings.Exporters, $"hyperift-silo-{settings.SiloPort.Value}");
+builder.WebHost.UseUrls($"http://{settings.HttpHost.Trim()}:{settings.HttpPort.Value}");
 
 var app = builder.Build();
 app.MapGet("/health", SiloHealth.Report);
@@ -76,7 +76,7 @@ app.MapGet("/alive", () => Results.Text("alive"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 if (settings.Exporters.Contains("prometheus")) app.MapPrometheusScrapingEndpoint();
 app.Logger.LogInformation("HyperIft silo: clustering {Clustering}, storage {Storage}, redis {Redis}, silo port {SiloPort}, gateway {GatewayPort}, http {HttpPort}",
-    settings.Clustering, settings.Storage, settings.RedisForDisplay, settings.SiloPort, settings.GatewayPort, settings.HttpPort);
+    settings.Clustering, settings.Storage, settings.RedisForDisplay, settings.SiloPort.Value, settings.GatewayPort.Value, settings.HttpPort.Value);
 try
 {
     await app.RunAsync();
