@@ -10,6 +10,10 @@ dir=${HYPERIFT_LOCAL:-$root/.local-cluster}
 redis_port=${REDIS_PORT:-6390}
 config=${CONFIGURATION:-Release}
 silo_bin=$root/src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
+# The membership table of the silos' default service and cluster ids (hyperift, hyperift).
+members=hyperift/members/hyperift
+# silo_endpoint_awaits_verdict, wait_silo_endpoint_free: when a silo may come back on its endpoint.
+source "$root/tests/multiprocess/membership.sh"
 
 start() {
   local n=${1:-2}
@@ -23,9 +27,9 @@ start() {
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   rm -f "$dir/stopping"
-  export dir silo_bin redis_port
+  export dir silo_bin redis_port members
   for i in $(seq 0 $((n - 1))); do
-    nohup bash -c "$(declare -f supervise); supervise $i" > /dev/null 2>&1 &
+    nohup bash -c "$(declare -f supervise silo_endpoint_awaits_verdict wait_silo_endpoint_free); supervise $i" > /dev/null 2>&1 &
     echo $! > "$dir/loop$i.pid"
   done
   for i in $(seq 0 $((n - 1))); do
@@ -37,8 +41,9 @@ start() {
 }
 
 # One silo under a restart loop, as compose or Kubernetes would run it: a silo that exits (a crash,
-# or 75 when it lost its membership row for good) is started again after 10 s — once the cluster
-# has declared its predecessor on the same endpoint dead — until stop.
+# or 75 when it lost its membership row for good) is started again on the same ports until stop —
+# after 2 s, and once the cluster no longer lists its predecessor on that endpoint as active (a silo
+# back before that is sent calls addressed to the dead one, and runs stall), at most 120 s later.
 supervise() { # index
   local i=$1
   while [ ! -e "$dir/stopping" ]; do
@@ -47,8 +52,11 @@ supervise() { # index
     echo $! > "$dir/silo$i.pid"
     local rc=0
     wait $! || rc=$?
-    [ -e "$dir/stopping" ] || echo "$(date -u +%FT%TZ) silo $i exited with $rc; restarting in 10 s" >> "$dir/silo$i.log"
-    sleep 10
+    [ -e "$dir/stopping" ] && break
+    echo "$(date -u +%FT%TZ) silo $i exited with $rc; restarting once its predecessor is no longer active (at most 120 s)" >> "$dir/silo$i.log"
+    sleep 2
+    wait_silo_endpoint_free "$redis_port" "$members" "127.0.0.1:$((11111 + i))" 120 \
+      || echo "$(date -u +%FT%TZ) silo $i: its predecessor is still active after 120 s; restarting anyway" >> "$dir/silo$i.log"
   done
   rm -f "$dir/silo$i.pid"
 }

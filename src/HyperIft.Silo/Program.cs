@@ -3,6 +3,7 @@ using HyperIft.Abstractions;
 using HyperIft.Grains;
 using Orleans.Dashboard;
 using HyperIft.Silo;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 // Flags are shorthands for configuration keys; appsettings.json and environment variables
@@ -23,45 +24,49 @@ if (command.Error is not null)
 // appsettings.json is the one beside the program, whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddInMemoryCollection(command.Settings);
+// Bound and validated here, before the host is built, because the clustering, endpoints, exporters
+// and URLs are chosen from them; the host binds them again the same way and validates on start.
+SiloSettings.Add(builder.Services, builder.Configuration);
 SiloSettings settings;
 try
 {
-    settings = SiloSettings.From(builder.Configuration);
+    settings = SiloSettings.Read(builder.Configuration);
 }
-catch (SettingsException e)
+catch (OptionsValidationException e)
 {
-    Console.Error.WriteLine($"hyperift-silo: {e.Message}");
-    return 2;
+    return BadSettings(e);
 }
+var redis = settings.RedisConfiguration();
 
 builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+    var advertised = settings.AdvertisedIPAddress();
     if (settings.Clustering == "localhost")
     {
-        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
-            settings.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary) : null,
+        silo.UseLocalhostClustering(settings.SiloPort.Value, settings.GatewayPort.Value,
+            settings.PrimarySiloPort is { } primary ? new IPEndPoint(IPAddress.Loopback, primary.Value) : null,
             settings.ServiceId, settings.ClusterId);
     }
     else
     {
-        silo.UseRedisClustering(o => o.ConfigurationOptions = settings.RedisOptions!.Clone());
-        silo.ConfigureEndpoints(IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
-            listenOnAnyHostAddress: settings.AdvertisedAddress != "127.0.0.1");
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redis!.Clone());
+        silo.ConfigureEndpoints(advertised, settings.SiloPort.Value, settings.GatewayPort.Value,
+            listenOnAnyHostAddress: !advertised.Equals(IPAddress.Loopback));
     }
     silo.AddHyperIft(new HyperIftSiloOptions
     {
         Storage = settings.Storage,
         StoragePath = settings.StoragePath,
-        Redis = settings.RedisOptions,
+        Redis = redis,
     });
     silo.AddDashboard();
     silo.Services.AddSingleton<MembershipRecovery>();
     silo.Services.AddHostedService(sp => sp.GetRequiredService<MembershipRecovery>());
     silo.Services.AddSingleton<SiloProbe>();
 });
-SiloTelemetry.Add(builder, settings.TelemetryExporters, $"hyperift-silo-{settings.SiloPort}");
-builder.WebHost.UseUrls($"http://{settings.HttpHost}:{settings.HttpPort}");
+SiloTelemetry.Add(builder, settings.Exporters, $"hyperift-silo-{settings.SiloPort.Value}");
+builder.WebHost.UseUrls($"http://{settings.HttpHost.Trim()}:{settings.HttpPort.Value}");
 
 var app = builder.Build();
 app.MapGet("/health", SiloHealth.Report);
@@ -69,17 +74,28 @@ app.MapGet("/health", SiloHealth.Report);
 // all for it helps nothing (a silo that cannot rejoin exits by itself, MembershipRecovery).
 app.MapGet("/alive", () => Results.Text("alive"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
-if (settings.TelemetryExporters.Contains("prometheus")) app.MapPrometheusScrapingEndpoint();
+if (settings.Exporters.Contains("prometheus")) app.MapPrometheusScrapingEndpoint();
 app.Logger.LogInformation("HyperIft silo: clustering {Clustering}, storage {Storage}, redis {Redis}, silo port {SiloPort}, gateway {GatewayPort}, http {HttpPort}",
-    settings.Clustering, settings.Storage, settings.RedisForDisplay, settings.SiloPort, settings.GatewayPort, settings.HttpPort);
+    settings.Clustering, settings.Storage, settings.RedisForDisplay, settings.SiloPort.Value, settings.GatewayPort.Value, settings.HttpPort.Value);
 try
 {
     await app.RunAsync();
     return Environment.ExitCode;
+}
+catch (OptionsValidationException e)
+{
+    return BadSettings(e); // ValidateOnStart: cannot differ from the check above, but stays one line if it does
 }
 catch (Exception e)
 {
     // The host has logged the details; the last line says why in words, with secrets masked.
     Console.Error.WriteLine($"hyperift-silo: the silo failed: {Redaction.Redact(e.GetBaseException().Message)}");
     return 1;
+}
+
+static int BadSettings(OptionsValidationException e)
+{
+    // Failures are phrases naming the flag and key; all of them on one line.
+    Console.Error.WriteLine($"hyperift-silo: {string.Join("; ", e.Failures)}");
+    return 2;
 }

@@ -23,9 +23,9 @@ public static class RedisConnection
         catch (Exception e) when (e is ArgumentException or FormatException or NotSupportedException)
         {
             // The parser's message can quote the string back: mask it.
-            throw SiloSettings.Bad("--redis", $"is not a Redis connection string: {Redaction.Redact(e.Message)}");
+            throw Bad(nameof(SiloSettings.Redis), $"is not a Redis connection string: {Redaction.Redact(e.Message)}");
         }
-        if (options.EndPoints.Count == 0) throw SiloSettings.Bad("--redis", "names no HOST:PORT");
+        if (options.EndPoints.Count == 0) throw Bad(nameof(SiloSettings.Redis), "names no HOST:PORT");
 
         if (passwordFile is not null)
         {
@@ -36,7 +36,7 @@ public static class RedisConnection
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw SiloSettings.Bad("--redis-password-file", $"cannot be read: {e.Message}");
+                throw Bad(nameof(SiloSettings.RedisPasswordFile), $"cannot be read: {e.Message}");
             }
         }
         else if (!string.IsNullOrEmpty(passwordVariable))
@@ -45,4 +45,6 @@ public static class RedisConnection
         }
         return options;
     }
+
+    private static SettingsException Bad(string property, string problem) => new(SiloCommandLine.Problem(property, problem));
 }

@@ -1,9 +1,10 @@
+using System.Reflection;
 using System.Text;
 
 namespace HyperIft.Silo;
 
 /// <summary>
-/// The silo's flags: each is a shorthand for one configuration key, so the help text, the parser
+/// The silo's flags: each is a shorthand for one <see cref="SiloSettings"/> property and its configuration key, so the help text, the parser
 /// and appsettings/environment variables cannot drift apart. Anything that is not a known flag is
 /// rejected (ASP.NET's AddCommandLine would silently ignore a misspelled one), except explicit
 /// configuration keys written with a colon, <c>--Section:Key=value</c>, which pass through unchecked
@@ -11,25 +12,48 @@ namespace HyperIft.Silo;
 /// </summary>
 public static class SiloCommandLine
 {
-    public sealed record Flag(string Name, string Key, string Default, string Help);
+    /// <summary>
+    /// A flag for one <see cref="SiloSettings"/> property: its configuration key and its default are
+    /// read from the property (its ConfigurationKeyName and initializer), never written twice.
+    /// </summary>
+    public sealed record Flag(string Name, string Property, string Help)
+    {
+        private static readonly SiloSettings Defaults = new();
+
+        private PropertyInfo Info => typeof(SiloSettings).GetProperty(Property)
+                                     ?? throw new InvalidOperationException($"SiloSettings has no property {Property}");
+
+        public string Key => Info.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name
+                             ?? throw new InvalidOperationException($"SiloSettings.{Property} names no configuration key");
+
+        /// <summary>The default, as text; "" when there is none.</summary>
+        public string Default => Info.GetValue(Defaults)?.ToString() ?? "";
+    }
 
     public static readonly Flag[] Flags =
     [
-        new("--clustering", "HyperIft:Clustering", "localhost", "localhost (development, one machine) or redis"),
-        new("--storage", "HyperIft:Storage", "memory", "grain storage: memory (lost with the silo), file or redis"),
-        new("--storage-path", "HyperIft:StoragePath", "", "the folder of file storage (required with --storage file)"),
-        new("--redis", "ConnectionStrings:redis", "", "Redis connection string, HOST:PORT[,ssl=true,sslHost=...] (required by redis clustering or storage)"),
-        new("--redis-password-file", "HyperIft:RedisPasswordFile", "", "a file holding the Redis password (else REDIS_PASSWORD, else the connection string's)"),
-        new("--cluster-id", "Orleans:ClusterId", "hyperift", "Orleans cluster id (clients must use the same)"),
-        new("--service-id", "Orleans:ServiceId", "hyperift", "Orleans service id"),
-        new("--silo-port", "HyperIft:SiloPort", "11111", "silo-to-silo port"),
-        new("--gateway-port", "HyperIft:GatewayPort", "30000", "client gateway port"),
-        new("--primary-port", "HyperIft:PrimarySiloPort", "", "silo port of the primary silo (localhost clustering with several silos)"),
-        new("--advertise", "HyperIft:AdvertisedAddress", "127.0.0.1", "IP address other silos and clients reach this one at, or auto (first non-loopback IPv4)"),
-        new("--http-host", "HyperIft:HttpHost", "127.0.0.1", "address of /health, /dashboard/, /metrics (the dashboard has no authentication)"),
-        new("--http-port", "HyperIft:HttpPort", "8080", "port of /health, /dashboard/, /metrics"),
-        new("--telemetry", "HyperIft:Telemetry:Exporters", "prometheus", "exporters, any of prometheus,otlp,console"),
+        new("--clustering", nameof(SiloSettings.Clustering), "localhost (development, one machine) or redis"),
+        new("--storage", nameof(SiloSettings.Storage), "grain storage: memory (lost with the silo), file or redis"),
+        new("--storage-path", nameof(SiloSettings.StoragePath), "the folder of file storage (required with --storage file)"),
+        new("--redis", nameof(SiloSettings.Redis), "Redis connection string, HOST:PORT[,ssl=true,sslHost=...] (required by redis clustering or storage)"),
+        new("--redis-password-file", nameof(SiloSettings.RedisPasswordFile), "a file holding the Redis password (else REDIS_PASSWORD, else the connection string's)"),
+        new("--cluster-id", nameof(SiloSettings.ClusterId), "Orleans cluster id (clients must use the same)"),
+        new("--service-id", nameof(SiloSettings.ServiceId), "Orleans service id"),
+        new("--silo-port", nameof(SiloSettings.SiloPort), "silo-to-silo port"),
+        new("--gateway-port", nameof(SiloSettings.GatewayPort), "client gateway port"),
+        new("--primary-port", nameof(SiloSettings.PrimarySiloPort), "silo port of the primary silo (localhost clustering with several silos)"),
+        new("--advertise", nameof(SiloSettings.AdvertisedAddress), "IP address other silos and clients reach this one at, or auto (first non-loopback IPv4)"),
+        new("--http-host", nameof(SiloSettings.HttpHost), "address of /health, /dashboard/, /metrics (the dashboard has no authentication)"),
+        new("--http-port", nameof(SiloSettings.HttpPort), "port of /health, /dashboard/, /metrics"),
+        new("--telemetry", nameof(SiloSettings.TelemetryExporters), "exporters, any of prometheus,otlp,console"),
     ];
+
+    /// <summary>"--flag (Configuration:Key) problem": a bad setting named the way the operator may have written it.</summary>
+    public static string Problem(string property, string problem)
+    {
+        var flag = Flags.Single(f => f.Property == property);
+        return $"{flag.Name} ({flag.Key}) {problem}";
+    }
 
     /// <summary>What a command line asks for: help, an error to print, or configuration overrides.</summary>
     public sealed record Parsed(bool Help, string? Error, IReadOnlyDictionary<string, string?> Settings);

@@ -1,91 +1,174 @@
+using System.ComponentModel;
+using System.Globalization;
 using System.Net;
 using HyperIft.Abstractions;
 using HyperIft.Grains;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace HyperIft.Silo;
+
+/// <summary>
+/// A silo's settings, an options class (not Orleans' SiloOptions), bound from configuration (appsettings.json, environment variables, flags).
+/// Each property names its configuration key once (a full path from the root, so one class spans
+/// the HyperIft, Orleans and ConnectionStrings sections) and declares its default once, in its
+/// initializer; <see cref="SiloCommandLine"/> reads both for its flags and --help. Checked by
+/// <see cref="SiloSettingsValidator"/>, the only validator, before the host is built and again on
+/// start (<c>ValidateOnStart</c>).
+/// </summary>
+public sealed class SiloSettings
+{
+    public static readonly string[] ClusteringKinds = ["localhost", "redis"];
+
+    [ConfigurationKeyName("HyperIft:Clustering")] public string Clustering { get; set; } = "localhost";
+    [ConfigurationKeyName("HyperIft:Storage")] public string Storage { get; set; } = "memory";
+    [ConfigurationKeyName("HyperIft:StoragePath")] public string? StoragePath { get; set; }
+    [ConfigurationKeyName("ConnectionStrings:redis")] public string? Redis { get; set; }
+    [ConfigurationKeyName("HyperIft:RedisPasswordFile")] public string? RedisPasswordFile { get; set; }
+    [ConfigurationKeyName("Orleans:ClusterId")] public string ClusterId { get; set; } = "hyperift";
+    [ConfigurationKeyName("Orleans:ServiceId")] public string ServiceId { get; set; } = "hyperift";
+    [ConfigurationKeyName("HyperIft:SiloPort")] public Port SiloPort { get; set; } = new(11111);
+    [ConfigurationKeyName("HyperIft:GatewayPort")] public Port GatewayPort { get; set; } = new(30000);
+    [ConfigurationKeyName("HyperIft:PrimarySiloPort")] public Port? PrimarySiloPort { get; set; }
+    [ConfigurationKeyName("HyperIft:AdvertisedAddress")] public string AdvertisedAddress { get; set; } = "127.0.0.1";
+    [ConfigurationKeyName("HyperIft:HttpHost")] public string HttpHost { get; set; } = "127.0.0.1";
+    [ConfigurationKeyName("HyperIft:HttpPort")] public Port HttpPort { get; set; } = new(8080);
+    [ConfigurationKeyName("HyperIft:Telemetry:Exporters")] public string TelemetryExporters { get; set; } = "prometheus";
+
+    public bool UsesRedis => Clustering == "redis" || Storage == "redis";
+
+    public string[] Exporters =>
+        TelemetryExporters.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The Redis connection when clustering or storage use Redis, with the password from
+    /// --redis-password-file or REDIS_PASSWORD; throws <see cref="SettingsException"/> on a bad one.
+    /// </summary>
+    public ConfigurationOptions? RedisConfiguration() =>
+        UsesRedis && !string.IsNullOrWhiteSpace(Redis)
+            ? RedisConnection.Options(Redis.Trim(), Blank(RedisPasswordFile), Environment.GetEnvironmentVariable(RedisConnection.PasswordVariable))
+            : null;
+
+    /// <summary>The Redis connection string with its password masked, for logs.</summary>
+    public string RedisForDisplay => Redaction.Redact(Redis);
+
+    /// <summary>The advertised address; "auto": this host's first IPv4 address that is not loopback (a container's or pod's own).</summary>
+    public IPAddress AdvertisedIPAddress() =>
+        AdvertisedAddress != "auto"
+            ? IPAddress.Parse(AdvertisedAddress)
+            : Dns.GetHostAddresses(Dns.GetHostName())
+                  .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+              ?? IPAddress.Loopback;
+
+    internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>
+    /// Binds and validates <see cref="SiloSettings"/> from <paramref name="configuration"/>, also on
+    /// host start. The same registration serves <see cref="Read"/>, so there is one binding and one validator.
+    /// </summary>
+    public static IServiceCollection Add(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IValidateOptions<SiloSettings>, SiloSettingsValidator>();
+        services.AddOptions<SiloSettings>().Bind(configuration).ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// The options as the host will see them, before it is built (the clustering, endpoints,
+    /// exporters and URLs are chosen from them); throws <see cref="OptionsValidationException"/>
+    /// naming every bad setting.
+    /// </summary>
+    public static SiloSettings Read(IConfiguration configuration)
+    {
+        using var services = Add(new ServiceCollection(), configuration).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<SiloSettings>>().Value;
+    }
+}
+
+/// <summary>
+/// A port setting as written: binding never fails on it (the binder would throw "failed to convert"
+/// without naming the flag), and <see cref="SiloSettingsValidator"/> names the flag of a bad one.
+/// </summary>
+[TypeConverter(typeof(PortConverter))]
+public readonly record struct Port(string Text)
+{
+    public Port(int number) : this(number.ToString(CultureInfo.InvariantCulture)) { }
+
+    /// <summary>The port number, or null when the text is not one in 1-65535.</summary>
+    public int? Number => int.TryParse(Text, CultureInfo.InvariantCulture, out int n) && n is > 0 and <= 65535 ? n : null;
+
+    /// <summary>The port number of a validated setting.</summary>
+    public int Value => Number ?? throw new InvalidOperationException($"'{Text}' is not a port number (the options were not validated)");
+
+    public override string ToString() => Text ?? "";
+}
+
+public sealed class PortConverter : TypeConverter
+{
+    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string);
+
+    public override object ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) => new Port((string)value);
+}
 
 /// <summary>A setting that cannot work: one line for the operator, exit code 2.</summary>
 public sealed class SettingsException(string message) : Exception(message);
 
 /// <summary>
-/// A silo's settings, read from configuration (appsettings.json, environment variables, flags) and
-/// checked all at once before a host is built, so a typo is one line and exit 2, not a stack trace
-/// from deep inside Orleans.
+/// Every rule on a silo's settings, each failure one phrase naming the flag and the configuration
+/// key ("--storage (HyperIft:Storage) must be memory or file or redis, not 'bogus'").
 /// </summary>
-public sealed record SiloSettings(
-    string ClusterId, string ServiceId, string Clustering, string Storage, string? StoragePath, string? Redis,
-    ConfigurationOptions? RedisOptions, int SiloPort, int GatewayPort, int? PrimarySiloPort, string AdvertisedAddress,
-    string HttpHost, int HttpPort, string TelemetryExporters)
+public sealed class SiloSettingsValidator : IValidateOptions<SiloSettings>
 {
-    public static readonly string[] ClusteringKinds = ["localhost", "redis"];
-
-    /// <summary>Reads and validates; throws <see cref="SettingsException"/> naming the flag and key at fault.</summary>
-    public static SiloSettings From(IConfiguration c, Func<string, string?>? environment = null)
+    public ValidateOptionsResult Validate(string? name, SiloSettings o)
     {
-        string clustering = OneOf(c, "--clustering", ClusteringKinds);
-        string storage = OneOf(c, "--storage", HyperIftStorage.Kinds);
-        string? storagePath = Text(c, "--storage-path");
-        if (storage == "file" && storagePath is null)
-            throw Bad("--storage-path", "is required by file storage");
+        var problems = new List<string>();
+        void Bad(string property, string problem) => problems.Add(SiloCommandLine.Problem(property, problem));
 
-        string? redis = Text(c, "--redis");
-        ConfigurationOptions? redisOptions = null;
-        if (clustering == "redis" || storage == "redis")
+        OneOf(nameof(SiloSettings.Clustering), o.Clustering, SiloSettings.ClusteringKinds);
+        OneOf(nameof(SiloSettings.Storage), o.Storage, HyperIftStorage.Kinds);
+        if (o.Storage == "file" && SiloSettings.Blank(o.StoragePath) is null)
+            Bad(nameof(SiloSettings.StoragePath), "is required by file storage");
+
+        if (o.UsesRedis)
         {
-            if (redis is null) throw Bad("--redis", $"is required by redis {(clustering == "redis" ? "clustering" : "storage")}");
-            redisOptions = RedisConnection.Options(redis, Text(c, "--redis-password-file"),
-                (environment ?? Environment.GetEnvironmentVariable)(RedisConnection.PasswordVariable));
+            if (SiloSettings.Blank(o.Redis) is null)
+                Bad(nameof(SiloSettings.Redis), $"is required by redis {(o.Clustering == "redis" ? "clustering" : "storage")}");
+            else
+                try
+                {
+                    o.RedisConfiguration();
+                }
+                catch (SettingsException e)
+                {
+                    problems.Add(e.Message);
+                }
         }
 
-        string advertised = AdvertisedAddressOf(Text(c, "--advertise")!);
-        if (!IPAddress.TryParse(advertised, out _)) throw Bad("--advertise", $"must be an IP address or auto, not '{advertised}'");
+        NotBlank(nameof(SiloSettings.ClusterId), o.ClusterId);
+        NotBlank(nameof(SiloSettings.ServiceId), o.ServiceId);
+        Port(nameof(SiloSettings.SiloPort), o.SiloPort);
+        Port(nameof(SiloSettings.GatewayPort), o.GatewayPort);
+        if (o.PrimarySiloPort is { } primary) Port(nameof(SiloSettings.PrimarySiloPort), primary);
+        if (o.AdvertisedAddress != "auto" && !IPAddress.TryParse(o.AdvertisedAddress, out _))
+            Bad(nameof(SiloSettings.AdvertisedAddress), $"must be an IP address or auto, not '{o.AdvertisedAddress}'");
+        NotBlank(nameof(SiloSettings.HttpHost), o.HttpHost);
+        Port(nameof(SiloSettings.HttpPort), o.HttpPort);
+        if (o.Exporters.Except(SiloTelemetry.Kinds).FirstOrDefault() is { } unknown)
+            Bad(nameof(SiloSettings.TelemetryExporters), $"must be any of {string.Join(",", SiloTelemetry.Kinds)}, not '{unknown}'");
 
-        string exporters = Text(c, "--telemetry")!;
-        var unknown = exporters.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Except(SiloTelemetry.Kinds).ToArray();
-        if (unknown.Length > 0) throw Bad("--telemetry", $"must be any of {string.Join(",", SiloTelemetry.Kinds)}, not '{unknown[0]}'");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
 
-        return new SiloSettings(Text(c, "--cluster-id")!, Text(c, "--service-id")!, clustering, storage, storagePath, redis, redisOptions,
-            Port(c, "--silo-port")!.Value, Port(c, "--gateway-port")!.Value, Port(c, "--primary-port"), advertised,
-            Text(c, "--http-host")!, Port(c, "--http-port")!.Value, exporters);
+        void OneOf(string property, string value, string[] kinds)
+        {
+            if (!kinds.Contains(value)) Bad(property, $"must be {string.Join(" or ", kinds)}, not '{value}'");
+        }
+        void NotBlank(string property, string value)
+        {
+            if (string.IsNullOrWhiteSpace(value)) Bad(property, "must not be empty");
+        }
+        void Port(string property, Port port)
+        {
+            if (port.Number is null) Bad(property, $"must be a port number 1-65535, not '{port.Text}'");
+        }
     }
-
-    /// <summary>The Redis connection string with its password masked, for logs.</summary>
-    public string RedisForDisplay => Redaction.Redact(Redis);
-
-    private static SiloCommandLine.Flag FlagOf(string name) => SiloCommandLine.Flags.Single(f => f.Name == name);
-
-    /// <summary>The configured value, else the flag's default; null when neither gives one.</summary>
-    private static string? Text(IConfiguration c, string flag)
-    {
-        var f = FlagOf(flag);
-        string? value = c[f.Key];
-        return string.IsNullOrWhiteSpace(value) ? f.Default == "" ? null : f.Default : value.Trim();
-    }
-
-    private static string OneOf(IConfiguration c, string flag, string[] kinds)
-    {
-        string value = Text(c, flag)!;
-        return kinds.Contains(value) ? value : throw Bad(flag, $"must be {string.Join(" or ", kinds)}, not '{value}'");
-    }
-
-    private static int? Port(IConfiguration c, string flag)
-    {
-        string? value = Text(c, flag);
-        if (value is null) return null;
-        return int.TryParse(value, out int port) && port is > 0 and <= 65535
-            ? port
-            : throw Bad(flag, $"must be a port number 1-65535, not '{value}'");
-    }
-
-    internal static SettingsException Bad(string flag, string problem) =>
-        new($"{flag} ({FlagOf(flag).Key}) {problem}");
-
-    /// <summary>"auto": this host's first IPv4 address that is not loopback (a container's or pod's own address).</summary>
-    private static string AdvertisedAddressOf(string value) =>
-        value != "auto"
-            ? value
-            : Dns.GetHostAddresses(Dns.GetHostName())
-                  .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-                  ?.ToString() ?? "127.0.0.1";
 }

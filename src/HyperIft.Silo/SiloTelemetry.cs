@@ -15,9 +15,9 @@ public static class SiloTelemetry
 {
     public static readonly string[] Kinds = ["prometheus", "otlp", "console"];
 
-    public static void Add(WebApplicationBuilder builder, string exporters, string serviceName)
+    public static void Add(WebApplicationBuilder builder, IEnumerable<string> exporters, string serviceName)
     {
-        var chosen = exporters.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var chosen = exporters.ToHashSet();
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))

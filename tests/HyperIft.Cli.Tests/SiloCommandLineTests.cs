@@ -56,6 +56,16 @@ public class SiloCommandLineTests
     }
 
     [Fact]
+    public void Help_shows_each_default()
+    {
+        var r = RunSilo(null, "--help");
+        Assert.Matches(@"--silo-port +HyperIft:SiloPort +11111 ", r.Stdout);
+        Assert.Matches(@"--cluster-id +Orleans:ClusterId +hyperift ", r.Stdout);
+        Assert.Matches(@"--telemetry +HyperIft:Telemetry:Exporters +prometheus ", r.Stdout);
+        Assert.Matches(@"--redis +ConnectionStrings:redis +- ", r.Stdout);
+    }
+
+    [Fact]
     public void A_misspelled_flag_is_named_with_the_known_ones()
     {
         string line = OneErrorLine(RunSilo(null, "--storge", "redis"));
@@ -82,6 +92,15 @@ public class SiloCommandLineTests
     public void Settings_from_the_environment_are_checked_the_same_way() =>
         Assert.Contains("--storage (HyperIft:Storage) must be memory or file or redis, not 'bogus'",
             OneErrorLine(RunSilo(new Dictionary<string, string> { ["HyperIft__Storage"] = "bogus" })));
+
+    [Fact]
+    public void Every_bad_setting_is_named_on_the_one_line()
+    {
+        string line = OneErrorLine(RunSilo(new Dictionary<string, string> { ["HyperIft__GatewayPort"] = "x" }, "--storage", "bogus", "--telemetry", "zipkin"));
+        Assert.Contains("--storage (HyperIft:Storage) must be memory or file or redis, not 'bogus'", line);
+        Assert.Contains("--gateway-port (HyperIft:GatewayPort) must be a port number 1-65535, not 'x'", line);
+        Assert.Contains("--telemetry (HyperIft:Telemetry:Exporters) must be any of prometheus,otlp,console, not 'zipkin'", line);
+    }
 
     [Fact]
     public void A_configuration_key_passes_through_and_the_settings_are_still_checked() =>

@@ -44,13 +44,9 @@ cluster="127.0.0.1:$redis_port"
 
 # A silo under a restart loop: whenever it exits (SIGKILL, or 75 when it lost its membership row
 # for good), it is started again on the same ports, as a supervisor would — once the membership
-# table no longer lists its predecessor as active: a silo back on the same endpoint before that
-# stalled runs here for minutes (calls addressed to the dead generation went over the new one's
-# connection and were never answered). silo$i.pid holds the silo process, silo$i.exits its exits.
-predecessor_active() { # silo port
-  redis-cli -p "$redis_port" --raw hgetall "hyperift/members/mp-test" 2>/dev/null \
-    | grep -A1 "^S127.0.0.1:$1:" | grep -q '"Status":3'
-}
+# table no longer lists its predecessor as active (membership.sh: an earlier restart stalled runs
+# here for minutes), at most 120 s later. silo$i.pid holds the silo process, silo$i.exits its exits.
+source tests/multiprocess/membership.sh
 supervise_silo() { # index
   local i=$1
   while [ ! -e "$work/stop" ]; do
@@ -60,7 +56,8 @@ supervise_silo() { # index
     local rc=0
     wait $! || rc=$?
     echo "$(date +%T) exit $rc" >> "$work/silo$i.exits"
-    for _ in $(seq 240); do predecessor_active $((21111 + i)) || break; sleep 0.5; done
+    wait_silo_endpoint_free "$redis_port" hyperift/members/mp-test "127.0.0.1:$((21111 + i))" 120 \
+      || echo "$(date +%T) predecessor still active after 120 s; restarting anyway" >> "$work/silo$i.exits"
   done
 }
 health() { curl -s -m 3 "http://127.0.0.1:$((18080 + $1))/health" 2>/dev/null || echo '{"status":"unreachable"}'; }
