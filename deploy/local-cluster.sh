@@ -13,7 +13,7 @@ silo_bin=$root/src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
 # The membership table of the silos' default service and cluster ids (hyperift, hyperift).
 members=hyperift/members/hyperift
 # silo_endpoint_awaits_verdict, wait_silo_endpoint_free: when a silo may come back on its endpoint.
-source "$root/tests/multiprocess/membership.sh"
+source "$root/deploy/membership.sh"
 
 start() {
   local n=${1:-2}

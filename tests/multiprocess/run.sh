@@ -44,9 +44,9 @@ cluster="127.0.0.1:$redis_port"
 
 # A silo under a restart loop: whenever it exits (SIGKILL, or 75 when it lost its membership row
 # for good), it is started again on the same ports, as a supervisor would — once the membership
-# table no longer lists its predecessor as active (membership.sh: an earlier restart stalled runs
+# table no longer lists its predecessor as active (deploy/membership.sh: an earlier restart stalled runs
 # here for minutes), at most 120 s later. silo$i.pid holds the silo process, silo$i.exits its exits.
-source tests/multiprocess/membership.sh
+source deploy/membership.sh
 supervise_silo() { # index
   local i=$1
   while [ ! -e "$work/stop" ]; do
