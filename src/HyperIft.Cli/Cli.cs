@@ -166,7 +166,11 @@ public static class Cli
                 foreach (var c in Leaves(command)) output.WriteLine($"  {NameOf(c),-13} {c.Description}");
                 output.WriteLine();
                 output.WriteLine($"'{full} COMMAND --help' lists a command's options, with an example.");
-                if (command is RootCommand) output.WriteLine($"With no --cluster (or {ClusterConnection.EnvironmentVariable}), commands run on an embedded silo.");
+                if (command is RootCommand)
+                {
+                    output.WriteLine($"With no --cluster (or {ClusterConnection.EnvironmentVariable}), commands run on an embedded silo.");
+                    output.WriteLine("Silos started with --cluster-id ID (--service-id S) are reached with HYPERIFT_CLUSTER_ID=ID (HYPERIFT_SERVICE_ID=S).");
+                }
                 return;
             }
             output.WriteLine($"usage: {full}{string.Concat(leaf.Arguments.Select(a => $" {a.Name}"))} [options]");

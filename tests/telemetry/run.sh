@@ -61,7 +61,15 @@ ok "/metrics exposes the HyperIft and Orleans meters with plausible values"
 # 4. docker-compose.yml is valid (offline: no engine is needed to check it), and so are the
 #    Kubernetes manifests, the collector, Prometheus and Grafana files it mounts.
 docker-compose -f docker-compose.yml config -q || fail "docker-compose.yml does not validate"
-ok "docker-compose.yml validates"
+# The dashboard and /metrics have no authentication: nothing may be published beyond loopback.
+exposed=$(docker-compose -f docker-compose.yml config | /usr/bin/python3 -c '
+import sys, yaml
+for name, service in (yaml.safe_load(sys.stdin).get("services") or {}).items():
+    for port in service.get("ports") or []:
+        ip = port.get("host_ip") if isinstance(port, dict) else str(port).rsplit(":", 2)[0] if str(port).count(":") == 2 else ""
+        if ip != "127.0.0.1": print(f"{name}: {port}")')
+[ -z "$exposed" ] || fail "docker-compose.yml publishes ports beyond 127.0.0.1: $exposed"
+ok "docker-compose.yml validates and publishes on 127.0.0.1 only"
 /usr/bin/python3 - <<'PY' || fail "a deploy file does not parse or lacks what it must hold"
 import json, yaml
 kinds = [d["kind"] for d in yaml.safe_load_all(open("deploy/k8s/hyperift.yaml"))]
