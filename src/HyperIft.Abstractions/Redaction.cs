@@ -14,8 +14,8 @@ public static partial class Redaction
     public static string Redact(string? text) =>
         text is null ? "" : Secret().Replace(text, m => $"{m.Groups["key"].Value}={Mask}");
 
-    // A value runs to the next comma (StackExchange.Redis's separator), quote or space.
+    // A value runs to the next comma, StackExchange.Redis's only separator (spaces and quotes may be part of it).
 
-    [GeneratedRegex(@"\b(?<key>password|pwd|user)\s*=\s*[^,\s'""]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<key>password|pwd|user)\s*=[^,]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Secret();
 }

@@ -14,8 +14,11 @@ public static class TransientFailures
         AggregateException { InnerExceptions.Count: 1 } a => IsTransient(a.InnerException!),
         TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or ClientNotAvailableException => true,
-        OrleansConfigurationException => false,
-        OrleansException => true, // the runtime's own failures of messaging, directory and activation
+        OrleansLifecycleCanceledException => true,
+        // The runtime's own failures of messaging, directory and activation are the plain type with no
+        // cause; one that wraps a cause (a storage error) is as transient as its cause, and the
+        // subclasses (version conflicts, configuration) are not.
+        OrleansException o when o.GetType() == typeof(OrleansException) => o.InnerException is null || IsTransient(o.InnerException),
         _ => false,
     };
 

@@ -88,10 +88,12 @@ public static class Cli
             stderr.WriteLine($"hyperift {name}: interrupted");
             return 130;
         }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL") is null)
+        catch (Exception e)
         {
-            // A bug or an unforeseen failure: one line, and how to see more.
-            stderr.WriteLine($"hyperift {name}: internal error: {Redaction.Redact(e.GetBaseException().Message)} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)");
+            // A bug or an unforeseen failure: one line, and how to see more (the whole trace when asked, still redacted).
+            stderr.WriteLine(Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL") is null
+                ? $"hyperift {name}: internal error: {Redaction.Redact(e.GetBaseException().Message)} ({e.GetType().Name}; set HYPERIFT_LOG_LEVEL=Debug for details)"
+                : $"hyperift {name}: internal error: {Redaction.Redact(e.ToString())}");
             return 1;
         }
     }

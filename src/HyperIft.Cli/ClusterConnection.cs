@@ -50,8 +50,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         ConfigureLogging(builder.Logging);
-        string clusterId = Environment.GetEnvironmentVariable("HYPERIFT_CLUSTER_ID") ?? "hyperift";
-        string serviceId = Environment.GetEnvironmentVariable("HYPERIFT_SERVICE_ID") ?? "hyperift";
+        string clusterId = Environment.GetEnvironmentVariable("HYPERIFT_CLUSTER_ID") is { Length: > 0 } c ? c : "hyperift";
+        string serviceId = Environment.GetEnvironmentVariable("HYPERIFT_SERVICE_ID") is { Length: > 0 } s ? s : "hyperift";
 
         if (cluster is null)
         {

@@ -28,13 +28,21 @@ public sealed class Interruption : IDisposable
 
     public static Interruption Install() => new();
 
-    /// <summary>Waits for the command; once interrupted, for at most <see cref="Grace"/>.</summary>
+    /// <summary>True while the console waits for a person's answer: the grace period does not run meanwhile.</summary>
+    public static bool Asking { get; set; }
+
+    /// <summary>Waits for the command; once interrupted, for at most <see cref="Grace"/> (not counting time spent asking).</summary>
     public async Task<int> Run(Func<CancellationToken, Task<int>> command)
     {
         var running = command(Token);
         var interrupted = Task.Delay(Timeout.Infinite, Token).ContinueWith(_ => { }, TaskScheduler.Default);
         if (await Task.WhenAny(running, interrupted) == running) return ExitCode(await running);
-        if (await Task.WhenAny(running, Task.Delay(Grace)) == running) return ExitCode(await running);
+        var deadline = DateTime.UtcNow + Grace;
+        while (DateTime.UtcNow < deadline || Asking)
+        {
+            if (await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(250))) == running) return ExitCode(await running);
+            if (Asking) deadline = DateTime.UtcNow + Grace;
+        }
         await Console.Error.WriteLineAsync($"hyperift: did not stop within {Grace.TotalSeconds:F0} s of the signal; exiting");
         Environment.Exit(ExitCode(130)); // whatever still runs (a grain call, a silo stopping) must not hold the process
         return ExitCode(130);

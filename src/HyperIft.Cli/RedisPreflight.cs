@@ -1,3 +1,4 @@
+using HyperIft.Abstractions;
 using StackExchange.Redis;
 
 namespace HyperIft.Cli;
@@ -18,9 +19,9 @@ public static class RedisPreflight
         {
             options = ConfigurationOptions.Parse(connection);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            throw new UsageException($"--cluster: not a Redis connection string ({e.Message})");
+            throw new UsageException($"--cluster: not a Redis connection string ({Redaction.Redact(e.Message)})");
         }
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = (int)Timeout.TotalMilliseconds;

@@ -43,7 +43,16 @@ public static class RunFollower
     {
         if (Console.IsInputRedirected || Interruption.Signal != PosixSignal.SIGINT) return false;
         stderr.Write("interrupted: cancel the run, or detach and leave it running? [c/D] ");
-        string? answer = Console.ReadLine();
+        Interruption.Asking = true;
+        string? answer;
+        try
+        {
+            answer = Console.ReadLine();
+        }
+        finally
+        {
+            Interruption.Asking = false;
+        }
         return answer?.Trim().StartsWith('c') == true || answer?.Trim().StartsWith('C') == true;
     }
 }

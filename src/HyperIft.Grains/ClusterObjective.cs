@@ -118,6 +118,7 @@ internal sealed class ClusterObjective : ShardedObjective
     private async Task<T> WithRecovery<T>(int s, Func<int, Task<T>> call, bool validation, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        int restores = 0;
         for (int attempt = 0; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
@@ -125,12 +126,12 @@ internal sealed class ClusterObjective : ShardedObjective
             {
                 return await call(s);
             }
-            catch (Exception e) when ((e is ShardStateLostException && attempt < MaxRestores || TransientFailures.IsTransient(e))
+            catch (Exception e) when ((e is ShardStateLostException && restores++ < MaxRestores || TransientFailures.IsTransient(e))
                                       && clock.Elapsed < RecoveryLimit)
             {
                 _log.LogWarning("Shard {Set}/{Shard} failed ({Error}); restoring it (attempt {Attempt})",
                     validation ? "val" : "train", s, e.Message, attempt + 1);
-                if (e is not ShardStateLostException || attempt > 0) // a first lost state is restored at once
+                if (e is not ShardStateLostException || restores > 1) // a first lost state is restored at once
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * (1 << Math.Min(attempt, 5)))), ct);
                 await TryRestore(s, validation);
             }

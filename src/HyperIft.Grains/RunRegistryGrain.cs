@@ -16,7 +16,7 @@ internal sealed class RunRegistryState
 
 /// <summary>The persisted list of runs (one grain, key 0).</summary>
 internal sealed class RunRegistryGrain(
-    [PersistentState("registry", HyperIftStorage.Name)] IPersistentState<RunRegistryState> state,
+    [PersistentState("run-registry", HyperIftStorage.Name)] IPersistentState<RunRegistryState> state,
     ILogger<RunRegistryGrain> log) : Grain, IRunRegistryGrain
 {
     private const int MaxRemembered = 10_000;
@@ -35,6 +35,9 @@ internal sealed class RunRegistryGrain(
 
     private static void Apply(RunRegistryState s, RunSummary run)
     {
+        // A run that ended stays ended: a late or stale report of it running must not revive it.
+        if (s.Summaries.TryGetValue(run.RunId, out var known) && RunClient.IsFinished(known.Status) && !RunClient.IsFinished(run.Status))
+            return;
         bool active = run.Status is RunStatus.Running or RunStatus.Paused;
         if (active && !s.Active.Contains(run.RunId)) s.Active.Add(run.RunId);
         if (!active) s.Active.Remove(run.RunId);

@@ -15,12 +15,12 @@ namespace HyperIft.Grains;
 /// step and repeats the next one with the same inputs, hence the same result.
 /// </summary>
 internal sealed class TunerGrain(
-    [PersistentState("run", HyperIftStorage.Name)] IPersistentState<TunerState> state,
+    [PersistentState("tuner", HyperIftStorage.Name)] IPersistentState<TunerState> state,
     ILocalSiloDetails silo,
     ILogger<TunerGrain> log) : VectorPeerGrain, ITunerGrain
 {
     private const int MaxConsecutiveFailures = 30;
-    private readonly SemaphoreSlim _writes = new(1, 1); // a pause or cancel never interleaves with a step's own write
+    private readonly SemaphoreSlim _writes = new(1, 1); // one write at a time: a pause or cancel never writes while a step's write is in flight
     private IGrainTimer? _timer;
     private bool _busy;
     private RunStatus? _registered; // the status the registry last heard of from this activation
@@ -62,31 +62,30 @@ internal sealed class TunerGrain(
         if (lambda.Length != S.Info.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {S.Info.Hyper} needs {S.Info.HyperCount}");
         if (!Vec.AllFinite(lambda)) throw new ProblemInputException("λ has a NaN or infinite entry");
-        S.Tuning = TuningState.Start(lambda);
-        S.Status = RunStatus.Running;
+        string? traceParent;
         using (var run = HyperIftTelemetry.Source.StartActivity("hyperift.run"))
         {
             run?.SetTag("run", RunId);
             run?.SetTag("model", S.Info.Model);
             run?.SetTag("hyper", S.Info.Hyper);
-            S.TraceParent = run?.Id;
+            traceParent = run?.Id;
         }
-        await Persist();
+        await Commit(() => (S.Tuning, S.Status, S.TraceParent) = (TuningState.Start(lambda), RunStatus.Running, traceParent));
         StartTimer();
     }
 
     public async Task Pause()
     {
+        if (S.Status == RunStatus.Paused) return; // idempotent: a retried pause whose first reply was lost
         if (S.Status != RunStatus.Running) throw new ProblemInputException($"run '{RunId}' is {S.Status}, not running");
-        S.Status = RunStatus.Paused;
-        await Persist();
+        await Commit(() => S.Status = RunStatus.Paused);
     }
 
     public async Task Resume()
     {
+        if (S.Status == RunStatus.Running) return; // idempotent, as pause
         if (S.Status != RunStatus.Paused) throw new ProblemInputException($"run '{RunId}' is {S.Status}, not paused");
-        S.Status = RunStatus.Running;
-        await Persist();
+        await Commit(() => S.Status = RunStatus.Running);
         StartTimer();
     }
 
@@ -94,8 +93,7 @@ internal sealed class TunerGrain(
     {
         if (S.Spec is null) throw new ProblemInputException($"no run '{RunId}'");
         if (RunClient.IsFinished(S.Status)) return;
-        (S.Status, S.Reason) = (RunStatus.Cancelled, $"{reason} after step {S.Step} of {S.Spec.Outer.Steps}");
-        await Persist();
+        await Commit(() => (S.Status, S.Reason) = (RunStatus.Cancelled, $"{reason} after step {S.Step} of {S.Spec.Outer.Steps}"));
     }
 
     public Task<RunSnapshot> Status(int historyFrom)
@@ -150,12 +148,9 @@ internal sealed class TunerGrain(
         {
             await Fail(e.Message);
         }
-        catch (StateConflictException e)
+        catch (StateConflictException)
         {
-            // Another activation of this run wrote its state: this one is stale, so it steps aside.
-            log.LogWarning("Run {Run}: {Error}; this activation stops", RunId, e.Message);
-            StopTimer();
-            DeactivateOnIdle();
+            // This activation is stale and stepped aside in Persist; nothing to retry here.
         }
         catch (Exception e)
         {
@@ -210,6 +205,7 @@ internal sealed class TunerGrain(
 
     private async Task Fail(string reason)
     {
+        if (RunClient.IsFinished(S.Status)) return; // cancelled (or ended) while the failing step ran: that stays the run's end
         log.LogError("Run {Run} failed at step {Step}: {Reason}", RunId, S.Step, reason);
         (S.Status, S.Reason) = (RunStatus.Failed, reason);
         await Persist();
@@ -240,6 +236,25 @@ internal sealed class TunerGrain(
         }
     };
 
+    /// <summary>
+    /// A change of status made by a call (start, pause, resume, cancel): applied, then persisted; if
+    /// the write fails the change is undone, so memory never claims what storage does not hold.
+    /// </summary>
+    private async Task Commit(Action change)
+    {
+        var before = (S.Status, S.Reason, S.Tuning, S.TraceParent);
+        change();
+        try
+        {
+            await Persist();
+        }
+        catch (Exception e) when (e is not StateConflictException) // after a conflict the state in memory is the other writer's
+        {
+            (S.Status, S.Reason, S.Tuning, S.TraceParent) = before;
+            throw;
+        }
+    }
+
     /// <summary>Writes the run's state, one write at a time, and tells the registry when the status changed.</summary>
     private async Task Persist()
     {
@@ -248,6 +263,15 @@ internal sealed class TunerGrain(
         {
             S.UpdatedUtc = DateTime.UtcNow;
             await state.WriteAsync(log, $"run {RunId}");
+        }
+        catch (StateConflictException e)
+        {
+            // Another activation of this run wrote its state: this one is stale, so it stops stepping
+            // and leaves; the next call activates the run afresh from storage.
+            log.LogWarning("Run {Run}: {Error}; this activation stops", RunId, e.Message);
+            StopTimer();
+            DeactivateOnIdle();
+            throw;
         }
         finally
         {

@@ -31,6 +31,7 @@ public sealed class MembershipRecovery(
 
     private MembershipEntry? _lastSeen;
     private DateTime? _lostSince;
+    private long? _raisedTo; // the table version this silo raised the table to while restoring it
 
     /// <summary>Null while the row is in place; else since when it has been missing.</summary>
     public DateTime? LostSince => _lostSince;
@@ -94,12 +95,13 @@ public sealed class MembershipRecovery(
         _lastSeen = mine.Item1;
 
         long view = membership.CurrentSnapshot.Version.Value;
-        if (data.Version.Version > view)
+        // Restored: the table is ahead of the view again, or the view has caught up with the version this silo raised it to.
+        if (data.Version.Version > view || _raisedTo is { } raised && view >= raised)
         {
             if (_lostSince is { } since)
                 log.LogWarning("membership: restored after {Seconds:F1} s (table version {Version} > view {View})",
                     (DateTime.UtcNow - since).TotalSeconds, data.Version.Version, view);
-            _lostSince = null;
+            (_lostSince, _raisedTo) = (null, null);
             return;
         }
         if (_lostSince is null) return; // an ordinary moment: the view has just not caught up with a write
@@ -117,10 +119,13 @@ public sealed class MembershipRecovery(
         var etag = mine.Item2;
         while (version.Version <= view)
         {
-            var next = version.Next();
-            if (!await table.UpdateRowAsync(_lastSeen, etag, next, ct)) return; // someone else wrote: next round
-            version = next;
+            if (!await table.UpdateRowAsync(_lastSeen, etag, version.Next(), ct)) return; // someone else wrote: next round
+            // Each write changes the row's etag (the table version): read both back before the next one.
+            data = await table.ReadAllAsync(ct);
+            if (data.TryGet(local.SiloAddress) is not { } row) return;
+            (version, etag) = (data.Version, row.Item2);
         }
+        _raisedTo = version.Version;
         log.LogWarning("membership: table version raised to {Version} (view {View}){Missing}", version.Version, view,
             missing.Length > 0 ? $"; silos that did not come back: {string.Join(", ", missing)}" : "");
     }

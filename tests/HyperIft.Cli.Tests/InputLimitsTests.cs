@@ -66,6 +66,7 @@ public class InputLimitsTests : TempFolderTests
     [Theory]
     [InlineData("127.0.0.1:6379,password=s3cret,ssl=true", "127.0.0.1:6379,password=***,ssl=true")]
     [InlineData("redis:6380,user=admin,Password = p@ss;word", "redis:6380,user=***,Password=***")]
+    [InlineData("host:6379,password=my secret's,ssl=true", "host:6379,password=***,ssl=true")]
     [InlineData("no secrets here", "no secrets here")]
     public void Redaction_masks_user_and_password(string text, string expected) =>
         Assert.Equal(expected, Abstractions.Redaction.Redact(text));
