@@ -8,12 +8,19 @@ public static class RunClient
     public static Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, double[]> initialLambda) =>
         Start(grains, runId, spec, info => Task.FromResult(initialLambda(info)));
 
-    /// <summary>As above; <paramref name="initialLambda"/> may also check, with the problem's sizes known, what must hold before the first step.</summary>
-    public static async Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, Task<double[]>> initialLambda)
+    /// <summary>
+    /// As above; <paramref name="initialLambda"/> may also check, with the problem's sizes known, what
+    /// must hold before the first step. Cancelled before the start, the run stays prepared only, never
+    /// running unseen.
+    /// </summary>
+    public static async Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, Task<double[]>> initialLambda,
+        CancellationToken ct = default)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
         var info = await tuner.Prepare(spec);
-        await tuner.Start(await VectorTransfer.Send(tuner, await initialLambda(info)));
+        var lambda = await VectorTransfer.Send(tuner, await initialLambda(info));
+        ct.ThrowIfCancellationRequested();
+        await tuner.Start(lambda);
         return info;
     }
 

@@ -56,7 +56,7 @@ public static class TuneCommand
             if (args.GetValue(Test) is { } testSource)
                 test = TestSet.Load(testSource, problem, i, await cluster.Grains.GetGrain<ICoordinatorGrain>(runId).Standardization());
             return ProblemOptions.Lambda(args, i);
-        }).WaitAsync(ct);
+        }, ct).WaitAsync(ct);
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
         if (detach)
         {
