@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using HyperIft.Abstractions;
 using HyperIft.Data;
-using HyperIft.Numerics;
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
@@ -97,9 +95,6 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         {
             throw new ComputationFailedException(e.Message);
         }
-        if (!double.IsFinite(result.TrainLoss) || !double.IsFinite(result.ValidationLoss) || !Vec.AllFinite(result.Hypergradient))
-            throw new ComputationFailedException(string.Create(CultureInfo.InvariantCulture,
-                $"the result is not finite at this λ (training loss {result.TrainLoss}, validation loss {result.ValidationLoss}, λ from {lambda.Min():G4} to {lambda.Max():G4}): λ is a log strength, and e^λ overflows above λ ≈ 709"));
         _warm = result.NextWarmStart;
         var run = new KeyValuePair<string, object?>("run", this.GetPrimaryKeyString());
         HyperIftTelemetry.CgIterations.Record(result.Solve.Iterations, run);

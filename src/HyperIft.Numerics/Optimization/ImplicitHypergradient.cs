@@ -1,3 +1,4 @@
+using System.Globalization;
 using HyperIft.Numerics.Objectives;
 using HyperIft.Numerics.Solvers;
 
@@ -40,8 +41,7 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
             span?.SetTag("gradient.norm", innerResult.GradientNorm);
         }
         if (!double.IsFinite(innerResult.Loss) || !Vec.AllFinite(innerResult.Theta))
-            throw new SolverException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the training loss is not finite at this λ (f = {innerResult.Loss}, λ from {lambda.Min():G4} to {lambda.Max():G4}): λ is a log strength, and e^λ overflows above λ ≈ 709"));
+            throw NotFinite($"the training loss is not finite at this λ (f = {innerResult.Loss}", lambda);
         var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
         var hessian = new HessianOperator(objective);
         SolveResult solve;
@@ -54,7 +54,13 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
         }
         var hypergradient = await objective.CrossTerm(solve.Solution, ct);
         Vec.Scale(-1.0, hypergradient);
+        if (!double.IsFinite(validationLoss) || !Vec.AllFinite(hypergradient))
+            throw NotFinite($"the hypergradient is not finite at this λ (validation loss {validationLoss}", lambda);
         return new HypergradientResult(hypergradient, validationLoss, innerResult.Loss, innerResult, solve, solve.Solution,
             innerResult.HessianProducts + hessian.Products);
     }
+
+    /// <summary>A result that cannot be trusted because something overflowed: the one message every caller shows.</summary>
+    private static SolverException NotFinite(string what, double[] lambda) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{what}, λ from {lambda.Min():G4} to {lambda.Max():G4}): λ is a log strength, and e^λ overflows above λ ≈ 709"));
 }
