@@ -2,7 +2,11 @@ using HyperIft.Data;
 
 namespace HyperIft.Abstractions;
 
-/// <summary>A bilevel problem as a client asks for it (SPEC §2–§4).</summary>
+/// <summary>
+/// A bilevel problem as a client asks for it (SPEC §2–§4, §7). A network's hidden widths travel as
+/// text ("256,128") so that the record keeps value equality; <see cref="InitFile"/> is an absolute
+/// path the coordinator reads θ₀ from (else <see cref="Seed"/> seeds the initialization).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ProblemSpec(
     [property: Id(0)] string Model,
@@ -13,7 +17,11 @@ public sealed record ProblemSpec(
     [property: Id(5)] bool Intercept,
     [property: Id(6)] bool Standardize,
     [property: Id(7)] double ExampleWeightL2,
-    [property: Id(8)] int Shards)
+    [property: Id(8)] int Shards,
+    [property: Id(9)] string Hidden = "",
+    [property: Id(10)] string Activation = "tanh",
+    [property: Id(11)] int Seed = 0,
+    [property: Id(12)] string? InitFile = null)
 {
     /// <summary>More shards than this buys nothing (a shard per core of a large cluster) and costs a grain each.</summary>
     public const int MaxShards = 1024;
@@ -25,7 +33,9 @@ public sealed record ModelSpec(
     [property: Id(0)] string Name,
     [property: Id(1)] int Features,
     [property: Id(2)] int Classes,
-    [property: Id(3)] bool Intercept);
+    [property: Id(3)] bool Intercept,
+    [property: Id(4)] string Hidden = "",
+    [property: Id(5)] string Activation = "tanh");
 
 /// <summary>
 /// All a shard needs to rebuild itself on any silo: where its rows come from, which rows, the model

@@ -19,14 +19,23 @@ public static class CommonOptions
     public static readonly Option<int?> Classes = Declare.OptionalInt("--classes", "C", "number of softmax classes (default: largest training label + 1)", min: 2);
     public static readonly Option<bool> Standardize = Declare.Flag("--standardize", "scale features by the training mean and standard deviation");
     public static readonly Option<bool> NoIntercept = Declare.Flag("--no-intercept", "fit no intercept");
-    public static readonly Option<double> L2 = Declare.Double("--l2", "VALUE", "fixed L2 strength used with example-weights", ExampleWeights.DefaultL2, positive: true);
+    public static readonly Option<double> L2 = Declare.Double("--l2", "VALUE",
+        "fixed L2 strength: all weights under example-weights, an mlp's hidden biases, and its deeper layers under l2-feature", ExampleWeights.DefaultL2, positive: true);
+    public static readonly Option<string> Hidden = Declare.Text("--hidden", "H1[,H2,...]", $"mlp: hidden layer widths (default {DefaultHidden})",
+        problem: text => { try { ModelShape.ParseHidden(text); return string.IsNullOrWhiteSpace(text) ? "give at least one width" : null; } catch (ArgumentException e) { return e.Message; } });
+    public static readonly Option<string> Activation = Declare.Choice("--activation", "NAME", Activations.Names, $"mlp: {Declare.Alternatives(Activations.Names)} (default tanh)");
+    public static readonly Option<int> Seed = Declare.Int("--seed", "N", "seed of the mlp's Glorot initialization", 0, min: 0);
+    public static readonly Option<string> Init = Declare.Text("--init", "FILE", "θ to start the first inner solve from, one value per line in the layout of SPEC §7 (overrides --seed)");
     public static readonly Option<double> Lambda = Declare.Double("--lambda", "VALUE", "λ, broadcast to every entry", 0);
     public static readonly Option<string> LambdaFile = Declare.Text("--lambda-file", "FILE", "λ, one value per line (l2-feature: by feature; l2-param: feature-major; example-weights: by row)");
 
     public static readonly Option<string> Solver = Declare.Choice("--solver", "NAME", Settings.SolverNames, $"{Declare.Alternatives(Settings.SolverNames)}: how v = H⁻¹∇g is found", "cg");
     public static readonly Option<double> Tol = Declare.Double("--tol", "TOL", "inner ‖∇θ f‖ tolerance and CG relative residual tolerance", 1e-10, positive: true);
     public static readonly Option<double?> InnerTol = Declare.OptionalDouble("--inner-tol", "TOL", "inner ‖∇θ f‖ tolerance, if it should differ from --tol", positive: true);
-    public static readonly Option<int> MaxCgIter = Declare.Int("--max-cg-iter", "N", "CG iteration cap", 1000, min: 1);
+    public static readonly Option<int> MaxCgIter = WithAlias(Declare.Int("--max-cg-iter", "N",
+        "CG iteration cap; a solve stopped there is used as is (truncated CG, an approximation), with a warning", 1000, min: 1), "--max-cg");
+    public static readonly Option<double?> Damping = Declare.OptionalDouble("--damping", "DELTA",
+        "solve (H + δI)v = ∇g: for an mlp whose Hessian at θ* is not positive definite", positive: true);
     public static readonly Option<bool> Jacobi = Declare.Flag("--jacobi", "Jacobi-precondition CG");
     public static readonly Option<int> NeumannTerms = Declare.Int("--neumann-terms", "K", "terms of the Neumann series", 100, min: 1);
     public static readonly Option<double?> NeumannAlpha = Declare.OptionalDouble("--neumann-alpha", "ALPHA", "Neumann step α (default: 1/(1.1·λmax) by power iteration)", positive: true);
@@ -37,10 +46,19 @@ public static class CommonOptions
         $"a running cluster: localhost[:GATEWAY,...] or a Redis connection string (default: ${ClusterConnection.EnvironmentVariable}, else an embedded silo)");
 
     /// <summary>The data, model and λ options of every computing command.</summary>
-    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Classes, Standardize, NoIntercept, L2, Lambda, LambdaFile];
+    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Classes, Standardize, NoIntercept, L2, Hidden, Activation, Seed, Init, Lambda, LambdaFile];
 
     /// <summary>The solver options, then --json and --cluster.</summary>
-    public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, NeumannTerms, NeumannAlpha, Shards, Json, Cluster];
+    public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, NeumannTerms, NeumannAlpha, Damping, Shards, Json, Cluster];
+
+    /// <summary>scikit-learn's MLPClassifier default: one hidden layer of 100 units.</summary>
+    public const string DefaultHidden = "100";
+
+    private static Option<T> WithAlias<T>(Option<T> option, string alias)
+    {
+        option.Aliases.Add(alias);
+        return option;
+    }
 
     public static Settings SolverSettings(ParseResult args)
     {
@@ -52,6 +70,7 @@ public static class CommonOptions
             MaxCgIterations: args.GetValue(MaxCgIter),
             Jacobi: args.GetValue(Jacobi),
             NeumannTerms: args.GetValue(NeumannTerms),
-            NeumannAlpha: args.GetValue(NeumannAlpha));
+            NeumannAlpha: args.GetValue(NeumannAlpha),
+            Damping: args.GetValue(Damping) ?? 0);
     }
 }

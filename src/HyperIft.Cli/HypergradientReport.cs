@@ -1,6 +1,8 @@
 using System.Globalization;
 using HyperIft.Abstractions;
 using HyperIft.Numerics;
+using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Optimization;
 using HyperIft.Numerics.Solvers;
 
 namespace HyperIft.Cli;
@@ -19,11 +21,17 @@ public sealed record ResultJson
     public int? M { get; init; }
     public int? P { get; init; }
     public int? LambdaCount { get; init; }
+    public int? ParameterCount { get; init; }
+    public int[]? Hidden { get; init; }
+    public string? Activation { get; init; }
     public double? ValidationLoss { get; init; }
     public double? TrainLoss { get; init; }
     public double? InnerGradNorm { get; init; }
     public double[]? Hypergradient { get; init; }
     public SolverJson? Solver { get; init; }
+
+    /// <summary>δ when v solved (H + δI)v = ∇g (SPEC §7); absent for the plain solve.</summary>
+    public double? Damping { get; init; }
     public int? Shards { get; init; }
     public double? Seconds { get; init; }
 
@@ -50,7 +58,8 @@ public sealed record SettingsJson(
 /// <summary>The console's rendering of one hypergradient: SPEC §5 JSON, warnings, and the human-readable form.</summary>
 public static class HypergradientReport
 {
-    public static ResultJson Of(ProblemInfo info, HypergradientReply reply, double[] hypergradient, double seconds) => new()
+    public static ResultJson Of(ProblemInfo info, ProblemSpec problem, SolverSettings solver, HypergradientReply reply,
+        double[] hypergradient, double seconds) => new()
     {
         Model = info.Model,
         Hyper = info.Hyper,
@@ -58,6 +67,10 @@ public static class HypergradientReport
         M = info.ValidationRows,
         P = info.Features,
         LambdaCount = info.HyperCount,
+        ParameterCount = info.ParameterCount,
+        Hidden = ModelKinds.Named(info.Model).Network ? ModelShape.ParseHidden(problem.Hidden) : null,
+        Activation = ModelKinds.Named(info.Model).Network ? problem.Activation : null,
+        Damping = solver.Damping > 0 ? solver.Damping : null,
         ValidationLoss = reply.ValidationLoss,
         TrainLoss = reply.TrainLoss,
         InnerGradNorm = reply.InnerGradNorm,
@@ -72,7 +85,7 @@ public static class HypergradientReport
     {
         if (!reply.InnerConverged)
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"warning: the inner solve stopped at ‖∇θ f‖ = {reply.InnerGradNorm:E2} after {reply.InnerIterations} Newton iterations, above its tolerance");
+                $"warning: the inner solve stopped at ‖∇θ f‖ = {reply.InnerGradNorm:E2} after {reply.InnerIterations} Newton iterations, above its tolerance: the hypergradient assumes ∇θ f = 0");
         if (reply.SolverOutcome == SolveOutcome.IterationCap)
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"warning: {reply.SolverName} stopped at its iteration cap ({reply.SolverIterations} iterations) with relative residual {reply.SolverResidual:E2}, above its tolerance (raise --max-cg-iter or loosen --tol)");

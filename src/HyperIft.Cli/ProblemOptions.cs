@@ -2,6 +2,7 @@ using System.CommandLine;
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Numerics.Hyperparameters;
+using HyperIft.Numerics.Models;
 
 namespace HyperIft.Cli;
 
@@ -15,9 +16,21 @@ public static class ProblemOptions
     {
         string model = args.GetValue(CommonOptions.Model)!;
         var (train, validation) = DataSpecs(args, model);
+        bool network = ModelKinds.Named(model).Network;
+        if (!network)
+            foreach (var option in new Option[] { CommonOptions.Hidden, CommonOptions.Activation })
+                if (args.Given(option)) throw new UsageException($"{option.Name} applies to a network (--model mlp), not to {model}");
+        if (network && args.GetValue(CommonOptions.Jacobi))
+            throw new UsageException("--jacobi needs the Hessian's diagonal, which mlp does not compute: drop --jacobi");
+        string? init = args.GetValue(CommonOptions.Init) is { } file ? SourceFiles.Absolute(file) : null;
+        if (init is not null) LambdaFile.Read(init); // a bad value is reported by file and line before any work
         return new ProblemSpec(model, args.GetValue(CommonOptions.Hyper)!, WithFingerprint(train), WithFingerprint(validation),
             args.GetValue(CommonOptions.Classes), !args.GetValue(CommonOptions.NoIntercept), args.GetValue(CommonOptions.Standardize),
-            args.GetValue(CommonOptions.L2), args.GetValue(CommonOptions.Shards));
+            args.GetValue(CommonOptions.L2), args.GetValue(CommonOptions.Shards),
+            Hidden: network ? args.GetValue(CommonOptions.Hidden) ?? CommonOptions.DefaultHidden : "",
+            Activation: args.GetValue(CommonOptions.Activation) ?? "tanh",
+            Seed: args.GetValue(CommonOptions.Seed),
+            InitFile: init);
     }
 
     /// <summary>The training and validation specs named by --train and --val.</summary>

@@ -14,12 +14,32 @@ public sealed record RunReport(
 
 /// <summary>
 /// A run's results folder: result.json (the SPEC §5 fields at the final λ, plus λ, steps, best
-/// step, settings), history.csv, lambda.txt (loadable by --lambda-file), and PNG plots.
+/// step, settings), history.csv, lambda.txt (loadable by --lambda-file), theta.txt (θ* at the final λ,
+/// loadable by --init), and PNG plots.
 /// </summary>
 public static class ResultsFolder
 {
     /// <summary>The files a results folder holds; a folder with result.json in it is one of ours.</summary>
-    public static readonly string[] Files = ["result.json", "history.csv", "lambda.txt", "validation_loss.png", "lambda.png"];
+    public static readonly string[] Files = ["result.json", "history.csv", "lambda.txt", "theta.txt", "validation_loss.png", "lambda.png"];
+
+    /// <summary>Refuses, before any work, a file that could not be written at the end (no folder, a folder in its place, no permission).</summary>
+    public static void CheckWritable(string file, string option)
+    {
+        string full = Path.GetFullPath(file);
+        if (Directory.Exists(full)) throw new UsageException($"{option} {file} is a folder, not a file");
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder)) throw new UsageException($"{option} {file}: the folder {folder} does not exist");
+        bool existed = File.Exists(full);
+        try
+        {
+            using (new FileStream(full, FileMode.Append, FileAccess.Write)) { }
+            if (!existed) File.Delete(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot write {option} {file}: {e.Message}");
+        }
+    }
 
     /// <summary>
     /// Makes sure the results can be written before any tuning: the folder is new or empty, or holds an
@@ -70,6 +90,7 @@ public static class ResultsFolder
     {
         WriteHistory(Path.Combine(report.Output, "history.csv"), report.Run.History);
         LambdaFile.Write(Path.Combine(report.Output, "lambda.txt"), report.Lambda);
+        if (report.Final is { } final) LambdaFile.Write(Path.Combine(report.Output, "theta.txt"), final.Theta);
         string json = CliJson.Write(Result(report), CliJson.Types.ResultJson, indented: true);
         File.WriteAllText(Path.Combine(report.Output, "result.json"), json + Environment.NewLine);
         Plots.Write(report.Output, report.Run.History, report.Lambda, report.Final?.Reply.ValidationLoss);
@@ -77,7 +98,7 @@ public static class ResultsFolder
 
     /// <summary>result.json (and <c>tune --json</c>): the SPEC §5 fields at the final λ, then λ, steps, best step and settings.</summary>
     public static ResultJson Result(RunReport r) =>
-        (r.Final is { } f ? HypergradientReport.Of(r.Run.Info!, f.Reply, f.Hypergradient, r.Seconds) : new ResultJson()) with
+        (r.Final is { } f ? HypergradientReport.Of(r.Run.Info!, r.Spec.Problem, r.Spec.Solver, f.Reply, f.Hypergradient, r.Seconds) : new ResultJson()) with
         {
             Lambda = r.Lambda.Length <= Commands.TuneCommand.InlineLambdaLimit ? (object)r.Lambda : Path.GetFullPath(Path.Combine(r.Output, "lambda.txt")),
             Steps = r.Run.History.Count,

@@ -30,7 +30,7 @@ public sealed class TestSet
             throw new DataFormatException(test.Source, 0, $"has {test.Features} features, the training set {info.TrainSource} has {info.Features}");
         if (standardization is not null)
             test = new Standardizer(standardization.Mean.ToArray(), standardization.Scale.ToArray()).Apply(test);
-        var model = ProblemBuilder.Create(new ModelSpec(problem.Model, info.Features, info.Classes, problem.Intercept));
+        var model = ProblemBuilder.Create(new ModelSpec(problem.Model, info.Features, info.Classes, problem.Intercept, problem.Hidden, problem.Activation));
         LabelCheck.Validate(model, test);
         return new TestSet(test, model);
     }

@@ -62,7 +62,10 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         ProblemBuilder.CheckLabelSet(spec, labels);
 
         var (numericModel, hyper) = ProblemBuilder.Build(spec, model, n);
-        _objective = new ClusterObjective(numericModel, hyper, n, m, train, trainDescriptors, validation, valDescriptors, log);
+        _objective = new ClusterObjective(numericModel, hyper, n, m, train, trainDescriptors, validation, valDescriptors, log)
+        {
+            InitialTheta = ProblemBuilder.InitialTheta(spec, numericModel),
+        };
         _info = new ProblemInfo(spec.Model, hyper.Name, n, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
             summaries[0].Source, spec.Validation.Source, spec.Shards);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
@@ -89,7 +92,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         HypergradientResult result;
         try
         {
-            result = await request.Solver.Build().Compute(objective, lambda, warm);
+            result = await request.Solver.Build(objective.Convex).Compute(objective, lambda, warm);
         }
         catch (SolverException e)
         {

@@ -30,7 +30,9 @@ public static class ProblemBuilder
     {
         var kind = Kind(spec);
         int classes = kind.Labels == LabelSet.Classes ? Classes(spec, labels) : 1;
-        return new ModelSpec(kind.Name, features, classes, spec.Intercept);
+        return kind.Network
+            ? new ModelSpec(kind.Name, features, classes, spec.Intercept, spec.Hidden, spec.Activation)
+            : new ModelSpec(kind.Name, features, classes, spec.Intercept);
     }
 
     /// <summary>A label set that does not fit the model as a whole (each shard checked its own rows by file and line).</summary>
@@ -50,7 +52,34 @@ public static class ProblemBuilder
         return (numeric, kind.Create(numeric.Layout, trainRows, spec.ExampleWeightL2));
     }
 
-    public static Model Create(ModelSpec model) => ModelKinds.Create(model.Name, model.Features, model.Classes, model.Intercept);
+    public static Model Create(ModelSpec model)
+    {
+        int[] hidden;
+        Activation activation;
+        try
+        {
+            (hidden, activation) = (ModelShape.ParseHidden(model.Hidden), Activations.Parse(model.Activation));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
+        return ModelKinds.Create(model.Name, new ModelShape(model.Features, model.Classes, model.Intercept, hidden, activation));
+    }
+
+    /// <summary>
+    /// Where the inner solve of the first step starts: θ from <see cref="ProblemSpec.InitFile"/> (one value
+    /// a line, in the θ layout of SPEC §7), else the model's initialization seeded by <see cref="ProblemSpec.Seed"/>.
+    /// </summary>
+    internal static double[] InitialTheta(ProblemSpec spec, Model model)
+    {
+        if (spec.InitFile is not { } file) return model.InitialTheta(spec.Seed);
+        var theta = LambdaFile.Read(file);
+        if (theta.Length != model.Layout.Dimension)
+            throw new DataFormatException(file, 0,
+                $"has {theta.Length} values; θ of this {model.Name} has {model.Layout.Dimension} (the layout of SPEC §7)");
+        return theta;
+    }
 
     /// <summary>
     /// The problem built in this process, with no grains: the reference the cluster is compared with,
@@ -73,7 +102,7 @@ public static class ProblemBuilder
         CheckLabelSet(spec, labels);
         var problem = new BilevelProblem(model, hyper, new DataBlock(train.X, train.Y, train.Features),
             new DataBlock(validation.X, validation.Y, validation.Features));
-        return new LocalObjective(problem, spec.Shards);
+        return new LocalObjective(problem, spec.Shards) { InitialTheta = InitialTheta(spec, model) };
     }
 
     private static ModelKind Kind(ProblemSpec spec) =>

@@ -13,17 +13,19 @@ internal struct SolverSettingsSurrogate
     [Id(5)] public int NeumannTerms;
     [Id(6)] public double? NeumannAlpha;
     [Id(7)] public int MaxNewtonIterations;
+    [Id(8)] public double Damping;
 }
 
 [RegisterConverter]
 internal sealed class SolverSettingsConverter : IConverter<SolverSettings, SolverSettingsSurrogate>
 {
     public SolverSettings ConvertFromSurrogate(in SolverSettingsSurrogate s) =>
-        new(s.Solver, s.InnerTolerance, s.SolverTolerance, s.MaxCgIterations, s.Jacobi, s.NeumannTerms, s.NeumannAlpha, s.MaxNewtonIterations);
+        new(s.Solver, s.InnerTolerance, s.SolverTolerance, s.MaxCgIterations, s.Jacobi, s.NeumannTerms, s.NeumannAlpha, s.MaxNewtonIterations, s.Damping);
 
     public SolverSettingsSurrogate ConvertToSurrogate(in SolverSettings v) => new()
     {
         Solver = v.Solver, InnerTolerance = v.InnerTolerance, SolverTolerance = v.SolverTolerance, MaxCgIterations = v.MaxCgIterations,
         Jacobi = v.Jacobi, NeumannTerms = v.NeumannTerms, NeumannAlpha = v.NeumannAlpha, MaxNewtonIterations = v.MaxNewtonIterations,
+        Damping = v.Damping,
     };
 }

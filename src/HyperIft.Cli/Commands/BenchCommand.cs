@@ -50,7 +50,7 @@ public static class BenchCommand
             for (int r = 0; r <= repeat; r++) // round 0 warms up the JIT on both sides
             {
                 var clock = Stopwatch.StartNew();
-                var result = await solver.Build().Compute(local, lambda, ct: ct);
+                var result = await solver.Build(local.Convex).Compute(local, lambda, ct: ct);
                 double inProcess = clock.Elapsed.TotalSeconds;
 
                 clock.Restart();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HyperIft.Abstractions;
+using HyperIft.Data;
 
 namespace HyperIft.Cli.Commands;
 
@@ -12,12 +13,16 @@ public static class HypergradCommand
     public const string Example =
         "hyperift hypergrad --model logistic --hyper l2 --train train.csv --val val.csv --lambda -2 --json";
 
-    public static readonly CliCommand Command = new("hypergrad", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ConfigFile.Option], Run);
+    public static readonly Option<string> ThetaOut = Declare.Text("--theta-out", "FILE", "write θ*(λ) there, one value per line (the layout of SPEC §7)");
+
+    public static readonly CliCommand Command = new("hypergrad", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ThetaOut, ConfigFile.Option], Run);
 
     public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var spec = ProblemOptions.Spec(args);
         var solver = CommonOptions.SolverSettings(args);
+        string? thetaOut = args.GetValue(ThetaOut);
+        if (thetaOut is not null) ResultsFolder.CheckWritable(thetaOut, "--theta-out");
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
 
@@ -30,10 +35,11 @@ public static class HypergradCommand
             await VectorTransfer.Send(coordinator, lambda), solver, null, null)).WaitAsync(ct);
         var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         double seconds = clock.Elapsed.TotalSeconds;
+        if (thetaOut is not null) LambdaFile.Write(thetaOut, await VectorTransfer.Fetch(coordinator, reply.Theta));
 
         foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
         if (args.GetValue(CommonOptions.Json))
-            stdout.WriteLine(CliJson.Write(HypergradientReport.Of(info, reply, hypergradient, seconds), CliJson.Types.ResultJson));
+            stdout.WriteLine(CliJson.Write(HypergradientReport.Of(info, spec, solver, reply, hypergradient, seconds), CliJson.Types.ResultJson));
         else
             HypergradientReport.WriteHuman(stdout, info, reply, hypergradient, seconds);
         return 0;

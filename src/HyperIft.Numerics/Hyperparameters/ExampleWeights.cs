@@ -4,11 +4,16 @@ namespace HyperIft.Numerics.Hyperparameters;
 
 /// <summary>
 /// One hyperparameter per training row: c_i = 2σ(λ_i) ∈ (0, 2), so λ = 0 is the unweighted loss.
-/// A fixed L2 strength α keeps H positive definite: P = ½ α ‖w‖². The cross term is data-dependent,
+/// A fixed L2 strength α keeps H positive definite: P = ½ α ‖w‖² (and α on an MLP's hidden biases,
+/// as for every kind). The cross term is data-dependent,
 /// (1/n) c'(λ_i) ∇ℓ_i·v, and is assembled by <see cref="Objectives.ShardedObjective"/> from the shards.
 /// </summary>
 public sealed class ExampleWeights(ParameterLayout layout, int rows, double l2Strength) : Hyperparameter(layout)
 {
+    // Every weight takes the fixed strength: the one-group l2 penalty at λ = log α does exactly that.
+    private readonly L2Penalty _fixed = new(layout, L2Penalty.Grouping.Global, l2Strength > 0 ? l2Strength : 1.0);
+    private readonly double[] _logStrength = [Math.Log(l2Strength)];
+
     public const double DefaultL2 = 1e-3;
 
     public double L2Strength { get; } = l2Strength > 0
@@ -27,20 +32,14 @@ public sealed class ExampleWeights(ParameterLayout layout, int rows, double l2St
         return 2.0 * s * (1.0 - s);
     }
 
-    public override double Penalty(ReadOnlySpan<double> theta, ReadOnlySpan<double> lambda, Span<double> grad)
-    {
-        var w = theta[..Layout.WeightCount];
-        Vec.Axpy(L2Strength, w, grad[..Layout.WeightCount]);
-        return 0.5 * L2Strength * Vec.Dot(w, w);
-    }
+    public override double Penalty(ReadOnlySpan<double> theta, ReadOnlySpan<double> lambda, Span<double> grad) =>
+        _fixed.Penalty(theta, _logStrength, grad);
 
     public override void PenaltyHvp(ReadOnlySpan<double> lambda, ReadOnlySpan<double> v, Span<double> hv) =>
-        Vec.Axpy(L2Strength, v[..Layout.WeightCount], hv[..Layout.WeightCount]);
+        _fixed.PenaltyHvp(_logStrength, v, hv);
 
-    public override void PenaltyDiagonal(ReadOnlySpan<double> lambda, Span<double> diagonal)
-    {
-        for (int k = 0; k < Layout.WeightCount; k++) diagonal[k] += L2Strength;
-    }
+    public override void PenaltyDiagonal(ReadOnlySpan<double> lambda, Span<double> diagonal) =>
+        _fixed.PenaltyDiagonal(_logStrength, diagonal);
 
     public override void PenaltyCross(ReadOnlySpan<double> theta, ReadOnlySpan<double> lambda, ReadOnlySpan<double> v,
         Span<double> cross) => cross.Clear();

@@ -9,21 +9,15 @@ public static class Metrics
     {
         if (data.Rows == 0) return new EvaluationMetrics(double.NaN, null, null, 0);
         double loss = model.LossGrad(data, theta, [], new double[model.Layout.Dimension], []) / data.Rows;
-        var layout = model.Layout;
-        int p = layout.Features, k = layout.Outputs;
+        int k = model.Layout.Outputs;
         var y = data.Y.Span;
         double squared = 0;
         int correct = 0;
-        Span<double> z = stackalloc double[k];
+        var outputs = new double[data.Rows * k];
+        model.Outputs(data, theta, outputs);
         for (int i = 0; i < data.Rows; i++)
         {
-            var x = data.Row(i);
-            for (int c = 0; c < k; c++)
-            {
-                double s = c < layout.Intercepts ? theta[layout.WeightCount + c] : 0.0;
-                for (int f = 0; f < p; f++) s += x[f] * theta[f * k + c];
-                z[c] = s;
-            }
+            var z = outputs.AsSpan(i * k, k);
             switch (model)
             {
                 case RidgeModel:

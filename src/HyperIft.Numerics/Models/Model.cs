@@ -28,16 +28,45 @@ public abstract class Model
         Span<double> grad, Span<double> cache);
 
     /// <summary>Adds Σ c_i ∇²ℓ_i v to <paramref name="hv"/>, at the θ whose cache is given.</summary>
-    public abstract void Hvp(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+    public abstract void Hvp(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         ReadOnlySpan<double> v, Span<double> hv);
 
     /// <summary>Adds diag(Σ c_i ∇²ℓ_i) to <paramref name="diagonal"/>.</summary>
-    public abstract void HessianDiagonal(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+    public abstract void HessianDiagonal(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         Span<double> diagonal);
 
     /// <summary>Writes ∇ℓ_i · v for every row i (the data part of the example-weight cross term).</summary>
-    public abstract void RowGradientDot(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+    public abstract void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result);
+
+    /// <summary>
+    /// True when f is convex in θ for every λ (the linear models): a Newton step is then always a
+    /// descent direction. A network's inner problem needs a solver that copes with negative curvature.
+    /// </summary>
+    public virtual bool Convex => true;
+
+    /// <summary>Where the inner solve starts when nothing better is known: 0 for convex models.</summary>
+    public virtual double[] InitialTheta(int seed) => new double[Layout.Dimension];
+
+    /// <summary>
+    /// The last layer's outputs (scores before the loss) of every row, rows × <see cref="ParameterLayout.Outputs"/>:
+    /// what predictions and accuracy are read from. This default is the linear score Wᵀx + b.
+    /// </summary>
+    public virtual void Outputs(DataBlock data, ReadOnlySpan<double> theta, Span<double> outputs)
+    {
+        CheckShapes(data, theta);
+        int p = Layout.Features, k = Layout.Outputs;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            var x = data.Row(i);
+            for (int c = 0; c < k; c++)
+            {
+                double s = c < Layout.Intercepts ? theta[Layout.WeightCount + c] : 0.0;
+                for (int f = 0; f < p; f++) s += x[f] * theta[f * k + c];
+                outputs[i * k + c] = s;
+            }
+        }
+    }
 
     protected static double Weight(ReadOnlySpan<double> rowWeights, int i) => rowWeights.IsEmpty ? 1.0 : rowWeights[i];
 

@@ -14,12 +14,37 @@ public enum LabelSet
 }
 
 /// <summary>
-/// A model as the rest of the system sees it: its name, the labels it takes (with their help text)
-/// and how to build it for p features and C classes. Registered once, in <see cref="ModelKinds"/>.
+/// Everything a model is built from: p, C, the intercept switch and, for networks, the hidden widths
+/// and the activation. A model reads what it needs and ignores the rest.
 /// </summary>
-public sealed record ModelKind(string Name, LabelSet Labels, string LabelHelp, Func<int, int, bool, Model> Build)
+public sealed record ModelShape(int Features, int Classes, bool Intercept, IReadOnlyList<int> Hidden, Activation Activation)
 {
-    public Model Create(int features, int classes, bool intercept) => Build(features, Labels == LabelSet.Classes ? classes : 1, intercept);
+    public ModelShape(int features, int classes, bool intercept) : this(features, classes, intercept, [], Activation.Tanh) { }
+
+    /// <summary>"256,128" → [256, 128]; the empty text is no hidden layer.</summary>
+    public static int[] ParseHidden(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var parts = text.Split(',');
+        var widths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out widths[i])
+                || widths[i] < 1)
+                throw new ArgumentException($"'{text}' is not a comma-separated list of positive integers (e.g. 256 or 256,128)");
+        return widths;
+    }
+}
+
+/// <summary>
+/// A model as the rest of the system sees it: its name, the labels it takes (with their help text),
+/// whether it is a network (takes --hidden and --activation) and how to build it from a shape.
+/// Registered once, in <see cref="ModelKinds"/>.
+/// </summary>
+public sealed record ModelKind(string Name, LabelSet Labels, string LabelHelp, Func<ModelShape, Model> Build, bool Network = false)
+{
+    public Model Create(ModelShape shape) => Build(Labels == LabelSet.Classes ? shape : shape with { Classes = 1 });
+
+    public Model Create(int features, int classes, bool intercept) => Create(new ModelShape(features, classes, intercept));
 
     /// <summary>Why a set of labels does not fit as a whole (each label alone may), or null.</summary>
     public string? LabelSetError(bool hasZero, bool hasMinusOne) =>

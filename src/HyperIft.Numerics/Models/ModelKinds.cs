@@ -5,9 +5,10 @@ public static class ModelKinds
 {
     public static readonly IReadOnlyList<ModelKind> All =
     [
-        new("ridge", LabelSet.Real, "real", (p, _, intercept) => new RidgeModel(p, intercept)),
-        new("logistic", LabelSet.Binary, "{0,1} or {−1,+1}", (p, _, intercept) => new LogisticModel(p, intercept)),
-        new("softmax", LabelSet.Classes, "0..C−1 (integers)", (p, c, intercept) => new SoftmaxModel(p, c, intercept)),
+        new("ridge", LabelSet.Real, "real", s => new RidgeModel(s.Features, s.Intercept)),
+        new("logistic", LabelSet.Binary, "{0,1} or {−1,+1}", s => new LogisticModel(s.Features, s.Intercept)),
+        new("softmax", LabelSet.Classes, "0..C−1 (integers)", s => new SoftmaxModel(s.Features, s.Classes, s.Intercept)),
+        new("mlp", LabelSet.Classes, "0..C−1 (integers)", s => new MlpModel(s.Features, s.Hidden, s.Classes, s.Activation), Network: true),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(m => m.Name).ToArray();
@@ -18,4 +19,6 @@ public static class ModelKinds
 
     /// <summary>The model built from a name, for code that has one (tests, benchmarks).</summary>
     public static Model Create(string name, int features, int classes, bool intercept) => Named(name).Create(features, classes, intercept);
+
+    public static Model Create(string name, ModelShape shape) => Named(name).Create(shape);
 }

@@ -41,7 +41,7 @@ public abstract class ScalarModel : Model
         return loss;
     }
 
-    public override void Hvp(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+    public override void Hvp(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         ReadOnlySpan<double> v, Span<double> hv)
     {
         int p = Layout.Features;
@@ -59,7 +59,7 @@ public abstract class ScalarModel : Model
         if (Layout.HasIntercept) hv[p] += hb;
     }
 
-    public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+    public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         Span<double> diagonal)
     {
         int p = Layout.Features;
@@ -74,7 +74,7 @@ public abstract class ScalarModel : Model
         if (Layout.HasIntercept) diagonal[p] += db;
     }
 
-    public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+    public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {
         int p = Layout.Features;

@@ -67,7 +67,7 @@ public sealed class SoftmaxModel : Model
         return loss;
     }
 
-    public override void Hvp(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+    public override void Hvp(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         ReadOnlySpan<double> v, Span<double> hv)
     {
         int p = Layout.Features, k = Classes;
@@ -103,7 +103,7 @@ public sealed class SoftmaxModel : Model
         }
     }
 
-    public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
+    public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         Span<double> diagonal)
     {
         int p = Layout.Features, k = Classes;
@@ -121,7 +121,7 @@ public sealed class SoftmaxModel : Model
         }
     }
 
-    public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+    public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {
         int k = Classes;

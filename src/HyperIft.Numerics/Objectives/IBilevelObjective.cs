@@ -15,6 +15,12 @@ public interface IBilevelObjective
     /// <summary>Dimension of λ.</summary>
     int HyperCount { get; }
 
+    /// <summary>True when f is convex in θ (a linear model); a network's is not, and needs a trust-region inner solver.</summary>
+    bool Convex { get; }
+
+    /// <summary>Where the inner solve starts without a warm start: 0 for linear models, a seeded initialization for networks.</summary>
+    double[] InitialTheta { get; }
+
     /// <summary>f(θ, λ) and ∇_θ f; makes (θ, λ) the point of the products that follow.</summary>
     ValueTask<LossGradient> TrainLossGrad(double[] theta, double[] lambda, CancellationToken ct = default);
 

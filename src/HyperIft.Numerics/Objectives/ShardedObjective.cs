@@ -31,6 +31,18 @@ public abstract class ShardedObjective : IBilevelObjective
     public int ValidationRows { get; }
     public int ParameterCount => Model.Layout.Dimension;
     public int HyperCount => Hyper.Count;
+    public bool Convex => Model.Convex;
+
+    /// <summary>The model's seed-0 initialization unless set (from --seed or --init).</summary>
+    public double[] InitialTheta
+    {
+        get => _initialTheta ??= Model.InitialTheta(0);
+        init => _initialTheta = value.Length == ParameterCount
+            ? value
+            : throw new ArgumentException($"the initial θ has {value.Length} entries, the model {ParameterCount}");
+    }
+
+    private double[]? _initialTheta;
 
     /// <summary>Σ_shards (Σ c_i ℓ_i, Σ c_i ∇ℓ_i); a shard of rows weighted by λ takes its slice of λ.</summary>
     protected abstract ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct);

@@ -5,13 +5,14 @@ namespace HyperIft.Numerics.Objectives;
 
 /// <summary>
 /// The work over one block of rows: unnormalized sums of loss, gradient, HVP and per-row terms.
-/// It keeps the per-row values of the last point (the model's cache and the row weights), so an
+/// It keeps the last point (θ, the model's per-row cache and the row weights), so an
 /// HVP is one pass over the rows. Local shards and shard grains both wrap this class.
 /// </summary>
 public sealed class TrainingShard
 {
     private readonly double[] _cache;
     private double[] _rowWeights = [];
+    private double[] _theta = [];
     private bool _hasPoint;
 
     public TrainingShard(Model model, DataBlock data)
@@ -42,6 +43,7 @@ public sealed class TrainingShard
 
         var grad = new double[Model.Layout.Dimension];
         double loss = Model.LossGrad(Data, theta, _rowWeights, grad, _cache);
+        _theta = theta.ToArray(); // a network's products need its weights again
         _hasPoint = true;
         return new LossGradient(loss, grad);
     }
@@ -50,7 +52,7 @@ public sealed class TrainingShard
     {
         RequirePoint();
         var hv = new double[Model.Layout.Dimension];
-        Model.Hvp(Data, _cache, _rowWeights, v, hv);
+        Model.Hvp(Data, _theta, _cache, _rowWeights, v, hv);
         return hv;
     }
 
@@ -58,7 +60,7 @@ public sealed class TrainingShard
     {
         RequirePoint();
         var diagonal = new double[Model.Layout.Dimension];
-        Model.HessianDiagonal(Data, _cache, _rowWeights, diagonal);
+        Model.HessianDiagonal(Data, _theta, _cache, _rowWeights, diagonal);
         return diagonal;
     }
 
@@ -67,7 +69,7 @@ public sealed class TrainingShard
     {
         RequirePoint();
         var result = new double[Rows];
-        Model.RowGradientDot(Data, _cache, v, result);
+        Model.RowGradientDot(Data, _theta, _cache, v, result);
         return result;
     }
 

@@ -24,11 +24,13 @@ public sealed record HypergradientResult(
 /// <summary>
 /// dg/dλ by the implicit function theorem (SPEC §1): solve θ*(λ) tightly, then v = H⁻¹ ∇_θ g(θ*)
 /// with the chosen solver, then dg/dλ = ∇_λ g − (∂²f/∂λ∂θ)ᵀ v, where ∇_λ g = 0 for every kind of SPEC §4.
+/// With <paramref name="damping"/> δ > 0, v solves (H + δI)v = ∇_θ g instead (SPEC §7).
 /// </summary>
-public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
+public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solver, double damping = 0)
 {
-    public NewtonCg Inner { get; } = inner;
+    public IInnerSolver Inner { get; } = inner;
     public ILinearSolver Solver { get; } = solver;
+    public double Damping { get; } = damping >= 0 ? damping : throw new ArgumentOutOfRangeException(nameof(damping), "damping must not be negative");
 
     public async ValueTask<HypergradientResult> Compute(IBilevelObjective objective, double[] lambda,
         WarmStart? warm = null, CancellationToken ct = default)
@@ -44,11 +46,16 @@ public sealed class ImplicitHypergradient(NewtonCg inner, ILinearSolver solver)
             throw NotFinite($"the training loss is not finite at this λ (f = {innerResult.Loss}", lambda);
         var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
         var hessian = new HessianOperator(objective);
+        ILinearOperator system = Damping > 0 ? new DampedOperator(hessian, Damping) : hessian;
         SolveResult solve;
         using (var span = NumericsActivity.Source.StartActivity("hyperift.linear_solve"))
         {
             span?.SetTag("solver", Solver.Name);
-            solve = (await Solver.Solve(hessian, validationGrad, warm?.V, ct)).Usable();
+            var answer = await Solver.Solve(system, validationGrad, warm?.V, ct);
+            if (answer.Outcome == SolveOutcome.NegativeCurvature)
+                throw new SolverException($"{answer.Detail} At θ* the implicit function theorem needs a positive definite Hessian"
+                    + (Damping > 0 ? $"; --damping {Damping:G4} is not enough here." : "; --damping δ solves (H + δI)v = ∇g instead."));
+            solve = answer.Usable();
             span?.SetTag("iterations", solve.Iterations);
             span?.SetTag("residual", solve.Residual);
         }

@@ -10,10 +10,10 @@ public sealed record InnerResult(
 /// <summary>
 /// Truncated Newton (Nocedal &amp; Wright §7.1): each step solves H d = −∇f by CG to the forcing
 /// tolerance min(½, √‖∇f‖)·‖∇f‖ (superlinear convergence), then backtracks on the Armijo condition.
-/// Stops at ‖∇_θ f‖₂ ≤ <see cref="Tolerance"/>. On return the objective's point is the returned θ,
-/// so the Hessian products that follow are taken at θ*.
+/// Stops at ‖∇_θ f‖₂ ≤ <see cref="Tolerance"/>. For convex f (the linear models); a network's
+/// inner problem goes to <see cref="TrustRegionNewtonCg"/>.
 /// </summary>
-public sealed class NewtonCg
+public sealed class NewtonCg : IInnerSolver
 {
     public double Tolerance { get; init; } = 1e-10;
     public int MaxIterations { get; init; } = 100;
@@ -25,7 +25,7 @@ public sealed class NewtonCg
     public async ValueTask<InnerResult> Minimize(IBilevelObjective objective, double[] lambda, double[]? initialTheta = null,
         CancellationToken ct = default)
     {
-        var theta = initialTheta is null ? new double[objective.ParameterCount] : (double[])initialTheta.Clone();
+        var theta = (double[])(initialTheta ?? objective.InitialTheta).Clone();
         var (loss, grad) = await objective.TrainLossGrad(theta, lambda, ct);
         var hessian = new HessianOperator(objective);
         double gradNorm = Vec.Norm(grad);

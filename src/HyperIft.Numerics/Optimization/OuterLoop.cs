@@ -32,21 +32,31 @@ public delegate ValueTask<HypergradientResult> HypergradientSource(SolverSetting
 /// <summary>The settings of the solves made at each outer step.</summary>
 public sealed record SolverSettings(
     string Solver = "cg", double InnerTolerance = 1e-10, double SolverTolerance = 1e-10, int MaxCgIterations = 1000,
-    bool Jacobi = false, int NeumannTerms = 100, double? NeumannAlpha = null, int MaxNewtonIterations = 100)
+    bool Jacobi = false, int NeumannTerms = 100, double? NeumannAlpha = null, int MaxNewtonIterations = 100, double Damping = 0)
 {
     public static readonly string[] SolverNames = ["cg", "neumann", "exact"];
 
-    public ImplicitHypergradient Build(double innerTolerance, double solverTolerance) => new(
-        new NewtonCg { Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations, MaxCgIterations = MaxCgIterations },
+    /// <summary>Newton iterations a network's trust-region solve may take from a cold start (it needs more than a convex one).</summary>
+    public const int NetworkIterationFactor = 5;
+
+    /// <summary>The solves for a convex objective (Newton-CG) or a network's (trust-region Newton-CG).</summary>
+    public ImplicitHypergradient Build(double innerTolerance, double solverTolerance, bool convex = true) => new(
+        convex
+            ? new NewtonCg { Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations, MaxCgIterations = MaxCgIterations }
+            : new TrustRegionNewtonCg
+            {
+                Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations * NetworkIterationFactor, MaxCgIterations = MaxCgIterations,
+            },
         Solver switch
         {
             "cg" => new ConjugateGradient { Tolerance = solverTolerance, MaxIterations = MaxCgIterations, Jacobi = Jacobi },
             "neumann" => new NeumannSeries { Terms = NeumannTerms, Alpha = NeumannAlpha },
             "exact" => new DenseCholeskySolver(),
             _ => throw new ArgumentException($"unknown solver '{Solver}' (expected one of: {string.Join(", ", SolverNames)})"),
-        });
+        },
+        Damping);
 
-    public ImplicitHypergradient Build() => Build(InnerTolerance, SolverTolerance);
+    public ImplicitHypergradient Build(bool convex = true) => Build(InnerTolerance, SolverTolerance, convex);
 
     /// <summary>
     /// Why these settings cannot solve for θ of this dimension, or null: checked before any work, so
@@ -58,6 +68,7 @@ public sealed record SolverSettings(
         if (!(InnerTolerance > 0 && SolverTolerance > 0)) return "tolerances must be positive";
         if (MaxCgIterations < 1 || NeumannTerms < 1 || MaxNewtonIterations < 1) return "iteration caps and Neumann terms must be at least 1";
         if (NeumannAlpha is { } alpha && !(alpha > 0)) return "the Neumann step α must be positive";
+        if (!(Damping >= 0) || double.IsInfinity(Damping)) return $"--damping must be positive, got {Damping}";
         if (Solver == "exact" && dimension > DenseCholeskySolver.DefaultMaxDimension)
             return $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)";
         return null;
@@ -109,5 +120,5 @@ public sealed class OuterLoop(SolverSettings settings, IOuterOptimizer optimizer
     };
 
     private static HypergradientSource InProcess(IBilevelObjective objective) =>
-        (solves, lambda, warm, ct) => solves.Build().Compute(objective, lambda, warm, ct);
+        (solves, lambda, warm, ct) => solves.Build(objective.Convex).Compute(objective, lambda, warm, ct);
 }
