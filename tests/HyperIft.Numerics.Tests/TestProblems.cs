@@ -10,7 +10,7 @@ namespace HyperIft.Numerics.Tests;
 public static class TestProblems
 {
     public static readonly string[] Models = ["ridge", "logistic", "softmax"];
-    public static readonly string[] Kinds = ["l2", "l2-feature", "l2-param", "example-weights"];
+    public static readonly string[] Kinds = ["l2", "l2-layer", "l2-feature", "l2-param", "example-weights"];
 
     public static IEnumerable<object[]> AllCombinations() =>
         from m in Models from k in Kinds select new object[] { m, k };
