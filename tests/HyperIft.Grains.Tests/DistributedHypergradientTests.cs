@@ -7,7 +7,7 @@ namespace HyperIft.Grains.Tests;
 public class DistributedHypergradientTests(ClusterFixture fixture)
 {
     public static IEnumerable<object[]> Cases() =>
-        from model in new[] { "ridge", "logistic", "softmax" }
+        from model in new[] { "ridge", "logistic", "softmax", "mlp" }
         from shards in new[] { 1, 3, 8 }
         select new object[] { model, shards };
 
@@ -15,8 +15,8 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
     [MemberData(nameof(Cases))]
     public async Task Distributed_hypergradient_equals_the_in_process_one(string model, int shards)
     {
-        string hyper = model == "logistic" ? "example-weights" : "l2-feature";
-        var spec = Problems.Spec(model, hyper, "synthetic:n=500,p=12,c=4,seed=7", shards);
+        string hyper = model switch { "logistic" => "example-weights", "mlp" => "l2-layer", _ => "l2-feature" };
+        var spec = Problems.Spec(model, hyper, "synthetic:n=500,p=12,c=4,seed=7", shards, hidden: model == "mlp" ? "7,5" : "");
         var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"hg-{model}-{shards}-{Guid.NewGuid():N}");
         var info = await coordinator.Configure(spec);
         Assert.Equal((500, 250, 12), (info.TrainRows, info.ValidationRows, info.Features));
@@ -26,7 +26,8 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
             await VectorTransfer.Send(coordinator, lambda), Problems.TightCg, null, null));
         var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
 
-        var local = await Problems.TightCg.Build().Compute(Problems.Local(spec), lambda);
+        var localObjective = Problems.Local(spec);
+        var local = await Problems.TightCg.Build(localObjective.Convex).Compute(localObjective, lambda);
         Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, $"{model}, {shards} shards");
         Assert.Equal(local.ValidationLoss, reply.ValidationLoss, 1e-14);
         Assert.Equal(local.Solve.Iterations, reply.SolverIterations);
@@ -48,6 +49,29 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
         var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         var local = await Problems.TightCg.Build().Compute(Problems.Local(spec), lambda);
         Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, "chunked example weights");
+    }
+
+    [Fact]
+    public async Task A_network_theta_larger_than_one_message_travels_in_chunks_and_gives_the_in_process_result()
+    {
+        // 60 inputs → 2,400 hidden units → 3 classes: θ has 153,602 entries, over one chunk, on every
+        // set-point, HVP and reply; 1 and 3 shards give the in-process hypergradient.
+        foreach (int shards in new[] { 1, 3 })
+        {
+            var spec = Problems.Spec("mlp", "l2-layer", "synthetic:n=90,p=60,c=3,seed=3", shards, hidden: "2400");
+            var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"wide-{shards}-{Guid.NewGuid():N}");
+            var info = await coordinator.Configure(spec);
+            Assert.True(info.ParameterCount > VectorTransfer.ChunkValues, $"θ has {info.ParameterCount} entries");
+            var lambda = Problems.Lambda(info.HyperCount, -2.0);
+            var settings = new SolverSettings(InnerTolerance: 1e-9, SolverTolerance: 1e-10);
+            var reply = await coordinator.Hypergradient(new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), settings, null, null));
+            Assert.True(reply.Theta.IsStaged);
+            var theta = await VectorTransfer.Fetch(coordinator, reply.Theta);
+            var localObjective = Problems.Local(spec);
+            var local = await settings.Build(convex: false).Compute(localObjective, lambda);
+            Problems.AssertRelative(theta, local.Theta, 1e-12, $"θ*, {shards} shards");
+            Problems.AssertRelative(await VectorTransfer.Fetch(coordinator, reply.Hypergradient), local.Hypergradient, 1e-12, $"hypergradient, {shards} shards");
+        }
     }
 
     [Fact]

@@ -11,11 +11,11 @@ public static class Problems
 {
     public static readonly SolverSettings TightCg = new SolverSettings(InnerTolerance: 1e-11, SolverTolerance: 1e-11);
 
-    public static ProblemSpec Spec(string model, string hyper, string source, int shards, double exampleL2 = 1e-2) => new(
+    public static ProblemSpec Spec(string model, string hyper, string source, int shards, double exampleL2 = 1e-2, string hidden = "") => new(
         model, hyper,
         new DataSpec(source, DataPart.Train, model),
         new DataSpec(source, DataPart.Validation, model),
-        Classes: null, Intercept: true, Standardize: false, ExampleWeightL2: exampleL2, Shards: shards);
+        Classes: null, Intercept: true, Standardize: false, ExampleWeightL2: exampleL2, Shards: shards, Hidden: hidden);
 
     public static LocalObjective Local(ProblemSpec spec) => ProblemBuilder.Local(spec);
 

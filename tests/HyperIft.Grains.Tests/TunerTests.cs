@@ -83,10 +83,14 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
             Problems.AssertRelative(together[i].Lambda, alone[i].Lambda, 1e-10, $"run {i}");
     }
 
-    [Fact]
-    public async Task A_run_whose_silo_is_killed_completes_with_the_undisturbed_result()
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("mlp")]
+    public async Task A_run_whose_silo_is_killed_completes_with_the_undisturbed_result(string model)
     {
-        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=6000,p=40,c=5,seed=5", 6);
+        var problem = model == "mlp"
+            ? Problems.Spec("mlp", "l2-feature", "synthetic:n=3000,p=40,c=5,seed=5", 6, hidden: "12")
+            : Problems.Spec("softmax", "l2-feature", "synthetic:n=6000,p=40,c=5,seed=5", 6);
         var lambda0 = Problems.Lambda(40, -2.0);
         const int steps = 14;
         var (_, expected) = await LocalRun(problem, steps, lambda0);
