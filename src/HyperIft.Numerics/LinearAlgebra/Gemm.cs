@@ -5,13 +5,13 @@ namespace HyperIft.Numerics.LinearAlgebra;
 /// <summary>
 /// Double-precision general matrix multiply on row-major matrices, in managed code: cache blocking with
 /// packed A and B panels around the SIMD micro-kernels of <see cref="GemmKernels"/>, parallel over output
-/// row blocks. The result is bit-identical from call to call and whatever the thread count: the k dimension
-/// is cut into fixed blocks of <see cref="Kc"/> (never across threads), and each output entry is summed in
+/// tiles. The result is bit-identical from call to call and whatever the thread count: the k dimension
+/// is cut into equal blocks of at most Kc that depend on k alone (never across threads), and each output entry is summed in
 /// that one order.
 /// </summary>
 public static unsafe class Gemm
 {
-    // Kc·Nr·8 bytes of B and Mr·Kc of A stream through L1 per micro-tile; a Kc×Nc B block (≤ 1 MB) stays in L2.
+    // An Mr×Kc sliver of A (16 KB) stays in L1 across a row of micro-tiles; a Kc×Nc block of B (≤ 1 MB) in L2.
     private const int Kc = 256;
     private const int Mc = 96;
     private const int Nc = 480;
@@ -77,70 +77,69 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// One blocked product. Loops, outer to inner: Nc columns of C, Kc of k (B block packed once, shared by the
-    /// threads), row blocks of C (each packs its own A block; these are what run in parallel), then micro-tiles.
+    /// One blocked product. C is cut into tiles (bands of rows × Nc columns) that run in parallel, each on its
+    /// own, without a barrier: under a busy machine a late thread then delays only its own tiles. In a tile,
+    /// outer to inner: Kc of k (a Kc×Nc block of B packed), Mc rows (an Mc×Kc block of A packed), micro-tiles.
     /// A class so the parallel body can reach the pinned operands (spans cannot be captured).
     /// </summary>
     private sealed class Blocked(bool transposeA, bool transposeB, int m, int n, int k,
         double* a, int lda, double* b, int ldb, double* c, int ldc, bool accumulate)
     {
         private readonly int _mr = GemmKernels.Mr, _nr = GemmKernels.Nr;
-        private readonly int _threads = (long)m * n * k >= ParallelWork ? Environment.ProcessorCount : 1;
-        private double* _packedB;
-        private int _jc, _nc, _pc, _kc, _rowBlock;
+        private int _bandHeight, _columnBlocks;
+
+        // k cut into equal blocks of at most Kc (784 → 4 × 196, not 3 × 256 + 16): a function of k alone,
+        // so it fixes the summation order of every entry.
+        private readonly int _kc = (k + (k + Kc - 1) / Kc - 1) / ((k + Kc - 1) / Kc);
 
         public void Run()
         {
-            // Row blocks a multiple of the thread count and of near-equal height, so no core idles at the end.
-            int blocks = (m + Mc - 1) / Mc;
-            blocks = (blocks + _threads - 1) / _threads * _threads;
-            _rowBlock = RoundUp((m + blocks - 1) / blocks, _mr);
-            int rowBlocks = (m + _rowBlock - 1) / _rowBlock;
-            bool parallel = _threads > 1 && rowBlocks > 1;
-
-            int ncMax = RoundUp(Math.Min(n, Nc), _nr);
-            _packedB = Alloc((long)Kc * ncMax);
-            try
-            {
-                for (_jc = 0; _jc < n; _jc += Nc)
-                {
-                    _nc = Math.Min(Nc, n - _jc);
-                    for (_pc = 0; _pc < k; _pc += Kc)
-                    {
-                        _kc = Math.Min(Kc, k - _pc);
-                        int slivers = (_nc + _nr - 1) / _nr;
-                        if (parallel && slivers > 1) Parallel.For(0, slivers, PackB);
-                        else for (int s = 0; s < slivers; s++) PackB(s);
-
-                        if (parallel)
-                            Parallel.For(0, rowBlocks, () => (nint)Alloc((long)_rowBlock * Kc),
-                                (block, _, packedA) => { RowBlock(block, (double*)packedA); return packedA; },
-                                packedA => NativeMemory.AlignedFree((void*)packedA));
-                        else
-                        {
-                            var packedA = Alloc((long)_rowBlock * Kc);
-                            try
-                            {
-                                for (int block = 0; block < rowBlocks; block++) RowBlock(block, packedA);
-                            }
-                            finally { NativeMemory.AlignedFree(packedA); }
-                        }
-                    }
-                }
-            }
-            finally { NativeMemory.AlignedFree(_packedB); }
+            int threads = (long)m * n * k >= ParallelWork ? Environment.ProcessorCount : 1;
+            // Up to four bands a thread (dynamic balance), none under 256 rows: each band packs all of B again.
+            int perThread = Math.Clamp(m / (threads * 256), 1, 4);
+            int bands = Math.Max(1, Math.Min(threads * perThread, m / _mr));
+            _bandHeight = RoundUp((m + bands - 1) / bands, _mr);
+            bands = (m + _bandHeight - 1) / _bandHeight;
+            _columnBlocks = (n + Nc - 1) / Nc;
+            int tiles = bands * _columnBlocks;
+            if (threads > 1 && tiles > 1)
+                Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = threads }, Tile);
+            else
+                for (int t = 0; t < tiles; t++) Tile(t);
         }
 
-        /// <summary>Packs columns s·Nr… of the current op(B) block as a kc×Nr sliver, zero-padded past n.</summary>
-        private void PackB(int s)
+        private void Tile(int t)
         {
-            int nr = _nr, j0 = _jc + s * nr, cols = Math.Min(nr, _jc + _nc - j0);
-            double* dst = _packedB + (long)s * nr * _kc;
+            int i0 = t / _columnBlocks * _bandHeight, rows = Math.Min(_bandHeight, m - i0);
+            int jc = t % _columnBlocks * Nc, nc = Math.Min(Nc, n - jc);
+            double* packedB = Alloc((long)_kc * RoundUp(nc, _nr));
+            double* packedA = Alloc((long)_kc * RoundUp(Math.Min(Mc, rows), _mr));
+            try
+            {
+                for (int pc = 0; pc < k; pc += _kc)
+                {
+                    int kc = Math.Min(_kc, k - pc);
+                    for (int jr = 0; jr < nc; jr += _nr) PackB(jc + jr, Math.Min(_nr, nc - jr), pc, kc, packedB + (long)jr * kc);
+                    for (int ic = i0; ic < i0 + rows; ic += Mc)
+                        RowBlock(ic, Math.Min(Mc, i0 + rows - ic), jc, nc, pc, kc, packedA, packedB);
+                }
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(packedA);
+                NativeMemory.AlignedFree(packedB);
+            }
+        }
+
+        /// <summary>Packs columns j0… (cols of them) of op(B), rows pc… as a kc×Nr sliver, zero-padded to Nr.</summary>
+        private void PackB(int j0, int cols, int pc, int kc, double* dst)
+        {
+            int nr = _nr;
             if (!transposeB)
             {
-                for (int p = 0; p < _kc; p++, dst += nr)
+                for (int p = 0; p < kc; p++, dst += nr)
                 {
-                    double* src = b + (long)(_pc + p) * ldb + j0;
+                    double* src = b + (long)(pc + p) * ldb + j0;
                     int j = 0;
                     for (; j < cols; j++) dst[j] = src[j];
                     for (; j < nr; j++) dst[j] = 0;
@@ -153,33 +152,32 @@ public static unsafe class Gemm
                 {
                     if (j < cols)
                     {
-                        double* src = b + (long)(j0 + j) * ldb + _pc;
-                        for (int p = 0; p < _kc; p++) dst[p * nr + j] = src[p];
+                        double* src = b + (long)(j0 + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++) dst[p * nr + j] = src[p];
                     }
-                    else for (int p = 0; p < _kc; p++) dst[p * nr + j] = 0;
+                    else for (int p = 0; p < kc; p++) dst[p * nr + j] = 0;
                 }
             }
         }
 
-        /// <summary>Packs the block's rows of op(A) into Mr-row slivers, then runs the micro-kernel over its tiles.</summary>
-        private void RowBlock(int block, double* packedA)
+        /// <summary>Packs rows i0… (mc of them) of op(A) into Mr-row slivers, then runs the micro-kernel over C[i0…, jc…].</summary>
+        private void RowBlock(int i0, int mc, int jc, int nc, int pc, int kc, double* packedA, double* packedB)
         {
-            int i0 = block * _rowBlock, mc = Math.Min(_rowBlock, m - i0);
-            int mr = _mr, nr = _nr, kc = _kc;
-            for (int ir = 0; ir < mc; ir += mr) PackA(i0 + ir, Math.Min(mr, mc - ir), packedA + (long)ir * kc);
+            int mr = _mr, nr = _nr;
+            for (int ir = 0; ir < mc; ir += mr) PackA(i0 + ir, Math.Min(mr, mc - ir), pc, kc, packedA + (long)ir * kc);
 
             // The first k block writes C when not accumulating: C is never read then, so NaN there is overwritten.
-            bool overwrite = _pc == 0 && !accumulate;
+            bool overwrite = pc == 0 && !accumulate;
             double* tile = stackalloc double[mr * nr];
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int rows = Math.Min(mr, mc - ir);
                 double* aSliver = packedA + (long)ir * kc;
-                for (int jr = 0; jr < _nc; jr += nr)
+                for (int jr = 0; jr < nc; jr += nr)
                 {
-                    int cols = Math.Min(nr, _nc - jr);
-                    double* bSliver = _packedB + (long)jr * kc;
-                    double* cTile = c + (long)(i0 + ir) * ldc + _jc + jr;
+                    int cols = Math.Min(nr, nc - jr);
+                    double* bSliver = packedB + (long)jr * kc;
+                    double* cTile = c + (long)(i0 + ir) * ldc + jc + jr;
                     if (rows == mr && cols == nr)
                     {
                         GemmKernels.Run(kc, aSliver, bSliver, cTile, ldc, overwrite);
@@ -198,15 +196,15 @@ public static unsafe class Gemm
         }
 
         /// <summary>Rows i0… of op(A), columns pc… as a kc×Mr sliver (the Mr values of one k adjacent), zero-padded.</summary>
-        private void PackA(int i0, int rows, double* dst)
+        private void PackA(int i0, int rows, int pc, int kc, double* dst)
         {
-            int mr = _mr, kc = _kc;
+            int mr = _mr;
             if (transposeA)
             {
                 // A is stored k×m: the sliver's Mr values for one k are contiguous in memory.
                 for (int p = 0; p < kc; p++, dst += mr)
                 {
-                    double* src = a + (long)(_pc + p) * lda + i0;
+                    double* src = a + (long)(pc + p) * lda + i0;
                     int r = 0;
                     for (; r < rows; r++) dst[r] = src[r];
                     for (; r < mr; r++) dst[r] = 0;
@@ -218,7 +216,7 @@ public static unsafe class Gemm
                 {
                     if (r < rows)
                     {
-                        double* src = a + (long)(i0 + r) * lda + _pc;
+                        double* src = a + (long)(i0 + r) * lda + pc;
                         for (int p = 0; p < kc; p++) dst[p * mr + r] = src[p];
                     }
                     else for (int p = 0; p < kc; p++) dst[p * mr + r] = 0;

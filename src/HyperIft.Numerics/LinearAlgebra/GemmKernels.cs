@@ -34,6 +34,13 @@ internal static unsafe class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel8x24(int kc, double* a, double* b, double* c, nint ldc, bool overwrite)
     {
+        // C's 24 cache lines are fetched while the k loop runs, not waited for at the end.
+        for (int r = 0; r < 8; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 8);
+            Sse.Prefetch0(c + r * ldc + 16);
+        }
         Vector512<double> c00 = default, c01 = default, c02 = default;
         Vector512<double> c10 = default, c11 = default, c12 = default;
         Vector512<double> c20 = default, c21 = default, c22 = default;
@@ -96,6 +103,11 @@ internal static unsafe class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x8(int kc, double* a, double* b, double* c, nint ldc, bool overwrite)
     {
+        for (int r = 0; r < 6; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 4);
+        }
         Vector256<double> c00 = default, c01 = default;
         Vector256<double> c10 = default, c11 = default;
         Vector256<double> c20 = default, c21 = default;
