@@ -33,7 +33,8 @@ Output fields, by task:
   cross          "cross": (∂²f/∂λ∂θ)ᵀ v = ∇λ (∇θ f · v)
   validation     "validationLoss": g(θ), "validationGradient": ∇θ g
   hypergradient  "hypergradient": -(∂²f/∂λ∂θ)ᵀ H⁻¹ ∇θ g with H the dense Hessian at θ,
-                 "hessianMinEigenvalue": smallest eigenvalue of H (tiny nets only)
+                 "hessianMinEigenvalue", "hessianMaxEigenvalue": extreme eigenvalues of H
+                 (tiny nets only: θ ≤ 3000 entries)
   always         "parameterCount", "lambdaCount"
 """
 import json
@@ -195,7 +196,8 @@ class Problem:
         H = self.hessian(theta, lam)
         _, gv = self.validation(theta)
         x = torch.linalg.solve(H, gv)
-        return -self.cross(theta, lam, x), torch.linalg.eigvalsh(H)[0].item()
+        eigenvalues = torch.linalg.eigvalsh(H)
+        return -self.cross(theta, lam, x), eigenvalues[0].item(), eigenvalues[-1].item()
 
 
 def answer(request):
@@ -234,9 +236,10 @@ def answer(request):
     if "hypergradient" in tasks:
         if net.dimension > 3000:
             raise ValueError("the dense hypergradient is for tiny nets (θ ≤ 3000 entries)")
-        hg, min_eig = problem.hypergradient(theta, lam)
+        hg, min_eig, max_eig = problem.hypergradient(theta, lam)
         out["hypergradient"] = hg.tolist()
         out["hessianMinEigenvalue"] = min_eig
+        out["hessianMaxEigenvalue"] = max_eig
     return out
 
 
@@ -380,7 +383,7 @@ def self_test():
                 # The hypergradient at θ*(λ) against differences of g(θ*(λ + t e_k)), each θ* re-solved by
                 # Newton from θ*(λ), so that it stays at the same local minimum.
                 star, norm = solve_inner(problem, lam, theta)
-                hg, min_eig = problem.hypergradient(star, lam)
+                hg, min_eig, _ = problem.hypergradient(star, lam)
                 norms = [norm]
 
                 def g_at(t, e):
