@@ -13,7 +13,7 @@ namespace HyperIft.Numerics.Models;
 public sealed class MlpModel : Model
 {
     /// <summary>Rows per block: enough for the products to run at speed, few enough for the temporaries to stay in cache.</summary>
-    private const int BlockRows = 256;
+    private const int BlockRows = 1024;
 
     private readonly int[] _width;   // H₁ … H_L, C
     private readonly int[] _inputs;  // p, H₁ … H_L
@@ -68,6 +68,7 @@ public sealed class MlpModel : Model
     {
         CheckShapes(data, theta);
         using var work = new Workspace(this, cache.IsEmpty);
+        using var firstDelta = new PooledBuffer(data.Rows * _width[0]);
         var y = data.Y.Span;
         double loss = 0;
         for (int start = 0; start < data.Rows; start += BlockRows)
@@ -88,8 +89,9 @@ public sealed class MlpModel : Model
                 loss += c * rowLoss[i];
                 for (int j = 0; j < Classes; j++) g[i * Classes + j] = c * (pi[i * Classes + j] - (j == label ? 1.0 : 0.0));
             }
-            Backward(x, rows, theta, z, work, grad);
+            Backward(x, rows, theta, z, work, grad, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
         }
+        FirstLayerWeights(data, firstDelta.Span, grad);
         return loss;
     }
 
@@ -97,6 +99,7 @@ public sealed class MlpModel : Model
         ReadOnlySpan<double> v, Span<double> hv)
     {
         using var work = new Workspace(this, false);
+        using var firstDelta = new PooledBuffer(data.Rows * _width[0]);
         var y = data.Y.Span;
         for (int start = 0; start < data.Rows; start += BlockRows)
         {
@@ -125,9 +128,18 @@ public sealed class MlpModel : Model
                     rg[i * Classes + j] = c * p[j] * (r[j] - pr);
                 }
             }
-            BackwardR(x, rows, theta, v, z, ru, rz, work, hv);
+            BackwardR(x, rows, theta, v, z, ru, rz, work, hv, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
         }
+        FirstLayerWeights(data, firstDelta.Span, hv);
     }
+
+    /// <summary>
+    /// Adds Xᵀ·Δ to the first layer's weights in <paramref name="target"/>: one product over the whole
+    /// shard rather than one a block, because it is the largest of all and runs fastest with a long k.
+    /// </summary>
+    private void FirstLayerWeights(DataBlock data, ReadOnlySpan<double> delta, Span<double> target) =>
+        Gemm.Multiply(true, false, Layout.Features, _width[0], data.Rows, data.X.Span, Layout.Features, delta, _width[0],
+            W(target, 0), _width[0], accumulate: true);
 
     /// <summary>∇ℓ_i·v = (π_i − e_{y_i})ᵀ R(o_i): ℓ_i reaches θ only through the outputs, so one forward R pass gives every row.</summary>
     public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
@@ -231,17 +243,21 @@ public sealed class MlpModel : Model
     /// ∇W_l += z_{l−1}ᵀ δ_l, ∇b_l += Σ δ_l, δ_{l−1} = (δ_l W_lᵀ) ⊙ a'(z_{l−1}).
     /// </summary>
     private void Backward(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> block,
-        Workspace work, Span<double> grad)
+        Workspace work, Span<double> grad, Span<double> firstDelta)
     {
         var delta = work.D;
         var next = work.Dnext;
         for (int l = Layers - 1; l >= 0; l--)
         {
             var d = delta.AsSpan(0, rows * _width[l]);
+            AddColumnSums(d, rows, _width[l], B(grad, l));
+            if (l == 0)
+            {
+                d.CopyTo(firstDelta); // xᵀδ₁ is taken once for the shard (FirstLayerWeights)
+                break;
+            }
             Gemm.Multiply(true, false, _inputs[l], _width[l], rows, In(x, block, rows, l), _inputs[l], d, _width[l],
                 W(grad, l), _width[l], accumulate: true);
-            AddColumnSums(d, rows, _width[l], B(grad, l));
-            if (l == 0) break;
             var below = next.AsSpan(0, rows * _inputs[l]);
             Gemm.Multiply(false, true, rows, _inputs[l], _width[l], d, _width[l], W(theta, l), _width[l], below, _inputs[l], accumulate: false);
             var zBelow = Out(block, rows, l - 1);
@@ -277,19 +293,22 @@ public sealed class MlpModel : Model
     /// <paramref name="hv"/>, going down with R(δ_{l−1}) = (R(δ_l) W_lᵀ + δ_l V_lᵀ) ⊙ a' + (δ_l W_lᵀ) ⊙ a'' ⊙ R(u_{l−1}).
     /// </summary>
     private void BackwardR(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> v,
-        ReadOnlySpan<double> block, ReadOnlySpan<double> ru, ReadOnlySpan<double> rz, Workspace work, Span<double> hv)
+        ReadOnlySpan<double> block, ReadOnlySpan<double> ru, ReadOnlySpan<double> rz, Workspace work, Span<double> hv,
+        Span<double> firstDelta)
     {
         var (delta, rdelta, next, rnext) = (work.D, work.RD, work.Dnext, work.RDnext);
         for (int l = Layers - 1; l >= 0; l--)
         {
             var d = delta.AsSpan(0, rows * _width[l]);
             var rd = rdelta.AsSpan(0, rows * _width[l]);
-            var input = In(x, block, rows, l);
-            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, input, _inputs[l], rd, _width[l], W(hv, l), _width[l], accumulate: true);
-            if (l > 0)
-                Gemm.Multiply(true, false, _inputs[l], _width[l], rows, Out(rz, rows, l - 1), _inputs[l], d, _width[l], W(hv, l), _width[l], accumulate: true);
             AddColumnSums(rd, rows, _width[l], B(hv, l));
-            if (l == 0) break;
+            if (l == 0)
+            {
+                rd.CopyTo(firstDelta); // R(z₀) = R(x) = 0: only xᵀR(δ₁), taken once for the shard
+                break;
+            }
+            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, In(x, block, rows, l), _inputs[l], rd, _width[l], W(hv, l), _width[l], accumulate: true);
+            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, Out(rz, rows, l - 1), _inputs[l], d, _width[l], W(hv, l), _width[l], accumulate: true);
 
             int below = _inputs[l];
             var back = next.AsSpan(0, rows * below);   // δ_l W_lᵀ
@@ -323,6 +342,16 @@ public sealed class MlpModel : Model
         }
         for (int j = 0; j < z.Length; j++) z[j] /= sum;
         return max + Math.Log(sum);
+    }
+
+    /// <summary>A pooled buffer of exactly the asked length.</summary>
+    private readonly struct PooledBuffer(int length) : IDisposable
+    {
+        private readonly double[] _array = ArrayPool<double>.Shared.Rent(length);
+
+        public Span<double> Span => _array.AsSpan(0, length);
+
+        public void Dispose() => ArrayPool<double>.Shared.Return(_array);
     }
 
     /// <summary>Pooled temporaries for one block of rows: outputs (when there is no cache), R-pass values and the backward signals.</summary>
