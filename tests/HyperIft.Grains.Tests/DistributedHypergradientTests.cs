@@ -1,4 +1,5 @@
 using HyperIft.Abstractions;
+using HyperIft.Numerics;
 using HyperIft.Numerics.Optimization;
 
 namespace HyperIft.Grains.Tests;
@@ -62,15 +63,18 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
             var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"wide-{shards}-{Guid.NewGuid():N}");
             var info = await coordinator.Configure(spec);
             Assert.True(info.ParameterCount > VectorTransfer.ChunkValues, $"θ has {info.ParameterCount} entries");
-            var lambda = Problems.Lambda(info.HyperCount, -2.0);
-            var settings = new SolverSettings(InnerTolerance: 1e-9, SolverTolerance: 1e-10);
+            var lambda = Problems.Lambda(info.HyperCount, -1.5);
+            // Loose tolerances keep the test short; both sides solve with the same ones.
+            var settings = new SolverSettings(InnerTolerance: 1e-4, SolverTolerance: 1e-6);
             var reply = await coordinator.Hypergradient(new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), settings, null, null));
             Assert.True(reply.Theta.IsStaged);
             var theta = await VectorTransfer.Fetch(coordinator, reply.Theta);
             var localObjective = Problems.Local(spec);
             var local = await settings.Build(convex: false).Compute(localObjective, lambda);
             Problems.AssertRelative(theta, local.Theta, 1e-12, $"θ*, {shards} shards");
-            Problems.AssertRelative(await VectorTransfer.Fetch(coordinator, reply.Hypergradient), local.Hypergradient, 1e-12, $"hypergradient, {shards} shards");
+            var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+            Assert.True(Vec.Norm(hypergradient) > 1e-6, $"‖dg/dλ‖ = {Vec.Norm(hypergradient):E2}: a vanishing hypergradient would make this comparison vacuous");
+            Problems.AssertRelative(hypergradient, local.Hypergradient, 1e-12, $"hypergradient, {shards} shards");
         }
     }
 

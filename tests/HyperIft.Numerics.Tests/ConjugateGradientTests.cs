@@ -91,6 +91,18 @@ public class ConjugateGradientTests
         Assert.Contains("not positive definite", error.Message);
     }
 
+    [Theory]
+    [InlineData(-1e-15, false)] // |λ| far below ε·‖A‖: indistinguishable from rounding, the iterate is kept
+    [InlineData(-1e-6, true)]   // a real, if small, negative eigenvalue
+    public async Task Curvature_at_rounding_level_ends_the_solve_but_a_real_negative_eigenvalue_is_reported(double smallest, bool reported)
+    {
+        var eigenvalues = LogSpaced(20, 10);
+        eigenvalues[0] = smallest;
+        var result = await new ConjugateGradient { Tolerance = 1e-14 }.Solve(new DenseOperator(WithSpectrum(eigenvalues, 7)), Rhs(20, 8));
+        Assert.Equal(reported, result.Outcome == SolveOutcome.NegativeCurvature);
+        if (!reported) Assert.True(double.IsFinite(result.Residual) && result.Outcome != SolveOutcome.Diverged);
+    }
+
     [Fact]
     public async Task A_solve_stopped_by_its_cap_or_by_cancellation_says_so()
     {

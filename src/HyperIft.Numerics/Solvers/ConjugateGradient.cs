@@ -18,6 +18,9 @@ public sealed class ConjugateGradient : ILinearSolver
     public bool Jacobi { get; init; }
     public Action<CgIteration>? OnIteration { get; init; }
 
+    /// <summary>A non-positive pᵀAp smaller than this times ‖A‖·‖p‖² (‖A‖ from the Rayleigh quotients seen) is rounding.</summary>
+    private const double RoundingCurvature = 1e-12;
+
     /// <summary>Recompute ‖b − Ax‖ at the end (one more product). Newton steps, which need no certificate, skip it.</summary>
     public bool VerifyResidual { get; init; } = true;
 
@@ -38,14 +41,23 @@ public sealed class ConjugateGradient : ILinearSolver
         double rz = Vec.Dot(r, z);
         int k = 0;
         double rel = Vec.Norm(r) / bNorm;
+        double largestRayleigh = 0; // the largest pᵀAp/pᵀp seen: the scale a curvature is judged against
         while (rel > Tolerance && k < MaxIterations)
         {
             if (ct.IsCancellationRequested) return new SolveResult(Name, x, k, rel, SolveOutcome.Cancelled);
             var ap = await a.Apply(p, ct);
             double curvature = Vec.Dot(p, ap);
+            double pp = Vec.Dot(p, p);
             if (!(curvature > 0))
+            {
+                // Rounding alone gives |pᵀAp| ≈ ε·‖A‖·‖p‖² once CG has lost orthogonality (hundreds of
+                // iterations on an ill-conditioned A): that is the end of the attainable accuracy, not an
+                // indefinite A, so the iterate so far is returned and judged by its residual.
+                if (double.IsFinite(curvature) && -curvature <= RoundingCurvature * largestRayleigh * pp) break;
                 return new SolveResult(Name, x, k, rel, SolveOutcome.NegativeCurvature,
                     $"CG found pᵀHp = {curvature:G4} ≤ 0 at iteration {k + 1}: the Hessian is not positive definite here.");
+            }
+            largestRayleigh = Math.Max(largestRayleigh, curvature / pp);
             double alpha = rz / curvature;
             Vec.Axpy(alpha, p, x);
             Vec.Axpy(-alpha, ap, r);
