@@ -22,7 +22,7 @@ public static class ProblemOptions
                 if (args.Given(option)) throw new UsageException($"{option.Name} applies to a network (--model mlp), not to {model}");
         if (network && args.GetValue(CommonOptions.Jacobi))
             throw new UsageException("--jacobi needs the Hessian's diagonal, which mlp does not compute: drop --jacobi");
-        string? init = args.GetValue(CommonOptions.Init) is { } file ? SourceFiles.Absolute(file) : null;
+        string? init = args.GetValue(CommonOptions.Init) is { } file ? Path.GetFullPath(file) : null;
         if (init is not null) LambdaFile.Read(init); // a bad value is reported by file and line before any work
         return new ProblemSpec(model, args.GetValue(CommonOptions.Hyper)!, WithFingerprint(train), WithFingerprint(validation),
             args.GetValue(CommonOptions.Classes), !args.GetValue(CommonOptions.NoIntercept), args.GetValue(CommonOptions.Standardize),
