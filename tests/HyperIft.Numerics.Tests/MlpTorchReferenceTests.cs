@@ -1,3 +1,4 @@
+using HyperIft.Tests;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -92,24 +93,9 @@ public class MlpTorchReferenceTests : TempFolderTests
         }
     }
 
-    /// <summary>Weights and biases of p → H₁ → … → C, the last class's output bias pinned.</summary>
-    private static int Dimension(int[] hidden)
-    {
-        int[] widths = [Features, .. hidden, Classes];
-        int d = 0;
-        for (int l = 0; l + 1 < widths.Length; l++) d += widths[l] * widths[l + 1] + widths[l + 1];
-        return d - 1;
-    }
+    private static int Dimension(int[] hidden) => MlpCounts.Dimension(Features, hidden, Classes);
 
-    private static int LambdaCount(string kind, int[] hidden) => kind switch
-    {
-        "l2" => 1,
-        "l2-layer" => hidden.Length + 1,
-        "l2-feature" => Features,
-        "l2-param" => Dimension(hidden) - hidden.Sum() - (Classes - 1),
-        "example-weights" => TrainRows,
-        _ => throw new ArgumentException(kind),
-    };
+    private static int LambdaCount(string kind, int[] hidden) => MlpCounts.LambdaCount(kind, Features, hidden, Classes, TrainRows);
 
     /// <summary>Rows with some class signal: x = N(0, 1) plus a class-dependent shift, labels 0..C−1.</summary>
     private static (double[] X, double[] Y) Data(Random random, int rows)
