@@ -32,6 +32,11 @@ public interface ICoordinatorGrain : IGrainWithStringKey, IVectorPeer
 {
     Task<ProblemInfo> Configure(ProblemSpec problem);
 
+    /// <remarks>
+    /// One hypergradient of a large network can take longer than the default 10-minute response
+    /// timeout; a dead silo is still noticed by membership, and the caller cancels by its token.
+    /// </remarks>
+    [ResponseTimeout("1.00:00:00")]
     Task<HypergradientReply> Hypergradient(HypergradientRequest request);
 
     /// <summary>The standardization fitted on the training shards (null without --standardize), for scoring a test set alike.</summary>
