@@ -24,7 +24,7 @@ public class HypergradCommandTests : TempFolderTests
         using var doc = JsonDocument.Parse(lines[0]);
         var root = doc.RootElement;
         Assert.Equal(
-            ["model", "hyper", "n", "m", "p", "lambdaCount", "validationLoss", "trainLoss", "innerGradNorm", "hypergradient", "solver", "shards", "seconds"],
+            ["model", "hyper", "n", "m", "p", "lambdaCount", "parameterCount", "validationLoss", "trainLoss", "innerGradNorm", "hypergradient", "solver", "shards", "seconds"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("logistic", root.GetProperty("model").GetString());
         Assert.Equal("l2-feature", root.GetProperty("hyper").GetString());
@@ -32,6 +32,7 @@ public class HypergradCommandTests : TempFolderTests
         Assert.Equal(40, root.GetProperty("m").GetInt32());
         Assert.Equal(4, root.GetProperty("p").GetInt32());
         Assert.Equal(4, root.GetProperty("lambdaCount").GetInt32());
+        Assert.Equal(5, root.GetProperty("parameterCount").GetInt32()); // SPEC §7: for every model
         Assert.Equal(4, root.GetProperty("hypergradient").GetArrayLength());
         Assert.True(root.GetProperty("innerGradNorm").GetDouble() <= 1e-10);
         Assert.Equal("cg", root.GetProperty("solver").GetProperty("name").GetString());
