@@ -64,8 +64,9 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
             var info = await coordinator.Configure(spec);
             Assert.True(info.ParameterCount > VectorTransfer.ChunkValues, $"θ has {info.ParameterCount} entries");
             var lambda = Problems.Lambda(info.HyperCount, -1.5);
-            // Loose tolerances keep the test short; both sides solve with the same ones.
-            var settings = new SolverSettings(InnerTolerance: 1e-4, SolverTolerance: 1e-6);
+            // Loose tolerances keep the test short; both sides solve with the same ones. θ* that loose
+            // need not be a minimum, so v solves the damped system (H + I)v = ∇g, positive definite there.
+            var settings = new SolverSettings(InnerTolerance: 1e-4, SolverTolerance: 1e-6, Damping: 1.0);
             var reply = await coordinator.Hypergradient(new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), settings, null, null));
             Assert.True(reply.Theta.IsStaged);
             var theta = await VectorTransfer.Fetch(coordinator, reply.Theta);
