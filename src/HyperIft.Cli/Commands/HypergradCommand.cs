@@ -26,7 +26,8 @@ public static class HypergradCommand
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
 
-        var info = await coordinator.Configure(spec).WaitAsync(ct);
+        // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
+        var info = await TransientFailures.Retry(() => coordinator.Configure(spec), TimeSpan.FromMinutes(2), ct).WaitAsync(ct);
         stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
         var lambda = ProblemOptions.Lambda(args, info);
 
