@@ -9,20 +9,10 @@ usage: torch_mlp.py [repeats]
 import json
 import os
 import sys
-import time
 
 import torch
 
-
-def median_time(f, repeats):
-    f()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    times.sort()
-    return times[len(times) // 2]
+from numpy_kernels import median_time  # the same timing as the numpy side of compare.sh
 
 
 def main(repeats):
