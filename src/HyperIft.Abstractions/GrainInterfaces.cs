@@ -22,6 +22,9 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
 
     /// <summary>Unweighted loss and gradient at θ (validation), leaving the point alone.</summary>
     Task<LossGradMessage> Evaluate(Vector theta);
+
+    /// <summary>The labels of the shard's rows, as read.</summary>
+    Task<Vector> Labels();
 }
 
 /// <summary>
@@ -41,6 +44,9 @@ public interface ICoordinatorGrain : IGrainWithStringKey, IVectorPeer
 
     /// <summary>The standardization fitted on the training shards (null without --standardize), for scoring a test set alike.</summary>
     Task<Standardization?> Standardization();
+
+    /// <summary>Every training row's label, in row order (for reports by row: clean, influence).</summary>
+    Task<Vector> TrainLabels();
 }
 
 /// <summary>

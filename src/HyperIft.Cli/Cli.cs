@@ -27,6 +27,8 @@ public static class Cli
         {
             TuneCommand.Command,
             HypergradCommand.Command,
+            CleanCommand.Command,
+            InfluenceCommand.Command,
             RunsCommands.Group(),
             new Command("data", "data sets: what a data file holds") { DataInspectCommand.Command },
             BenchCommand.Command,

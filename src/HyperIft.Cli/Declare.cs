@@ -38,6 +38,14 @@ public static class Declare
     public static Option<double> Double(string name, string valueName, string help, double @default, bool positive = false) =>
         WithDefault(Valued(name, valueName, help, text => ParseDouble(name, text, positive)), @default);
 
+    /// <summary>A number strictly between <paramref name="low"/> and <paramref name="high"/>.</summary>
+    public static Option<double> Between(string name, string valueName, string help, double @default, double low, double high) =>
+        WithDefault(Valued(name, valueName, help, text =>
+        {
+            double v = ParseDouble(name, text, positive: false);
+            return v > low && v < high ? v : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {low} and {high} (exclusive), got {v}"));
+        }), @default);
+
     /// <summary>A number with no default value: null when not given.</summary>
     public static Option<double?> OptionalDouble(string name, string valueName, string help, bool positive = false) =>
         Valued<double?>(name, valueName, help, text => ParseDouble(name, text, positive));

@@ -44,12 +44,28 @@ public sealed record ResultJson
     public string? Status { get; init; }
     public string? Reason { get; init; }
     public TestJson? Test { get; init; }
+
+    /// <summary>clean (SPEC §9): rows whose final weight is below <see cref="SuspectBelow"/>.</summary>
+    public int? Suspects { get; init; }
+    public double? SuspectBelow { get; init; }
+
+    /// <summary>clean --truth: of the suspects, the share truly corrupted; of the corrupted, the share suspected; AUC of −weight.</summary>
+    public double? Precision { get; init; }
+    public double? Recall { get; init; }
+    public double? Auc { get; init; }
+
+    /// <summary>clean: the validation loss and the test metrics with every weight 1 (λ = 0), before cleaning.</summary>
+    public double? InitialValidationLoss { get; init; }
+    public TestJson? InitialTest { get; init; }
     public SettingsJson? Settings { get; init; }
 }
 
 public sealed record SolverJson(string Name, int Iterations, double Residual);
 
-public sealed record TestJson(string Source, int Rows, double Loss, double? Accuracy, double? Rmse);
+public sealed record TestJson(string Source, int Rows, double Loss, double? Accuracy, double? Rmse)
+{
+    public static TestJson Of(string source, EvaluationMetrics m) => new(source, m.Rows, m.Loss, m.Accuracy, m.Rmse);
+}
 
 public sealed record SettingsJson(
     string Optimizer, double OuterLr, string TolSchedule, string Solver, double Tol, string Train, string Val, bool Standardize,

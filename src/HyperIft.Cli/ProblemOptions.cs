@@ -33,6 +33,18 @@ public static class ProblemOptions
             InitFile: init);
     }
 
+    /// <summary>
+    /// The spec of a command that weighs training rows (clean, influence): --hyper is example-weights
+    /// whether given or not, and anything else is refused by name.
+    /// </summary>
+    public static ProblemSpec RowWeightsSpec(ParseResult args, string command)
+    {
+        string kind = args.GetValue(CommonOptions.Hyper)!;
+        if (args.Given(CommonOptions.Hyper) && kind != ExampleWeights.KindName)
+            throw new UsageException($"{command} weighs the training rows: --hyper must be {ExampleWeights.KindName} (or left out), not {kind}");
+        return Spec(args) with { Hyper = ExampleWeights.KindName };
+    }
+
     /// <summary>The training and validation specs named by --train and --val.</summary>
     public static (DataSpec Train, DataSpec Validation) DataSpecs(ParseResult args, string model)
     {

@@ -71,11 +71,11 @@ public static class ResultsFolder
     }
 
     /// <summary>Writes the folder; a failure (disk full, folder removed) is reported, not thrown, so the caller can save the run another way.</summary>
-    public static bool TryWrite(RunReport report, out string? error)
+    public static bool TryWrite(RunReport report, ITuneExtension? extension, out string? error)
     {
         try
         {
-            Write(report);
+            Write(report, extension);
             error = null;
             return true;
         }
@@ -86,18 +86,22 @@ public static class ResultsFolder
         }
     }
 
-    public static void Write(RunReport report)
+    public static void Write(RunReport report, ITuneExtension? extension = null)
     {
         WriteHistory(Path.Combine(report.Output, "history.csv"), report.Run.History);
         LambdaFile.Write(Path.Combine(report.Output, "lambda.txt"), report.Lambda);
         if (report.Final is { } final) LambdaFile.Write(Path.Combine(report.Output, "theta.txt"), final.Theta);
-        string json = CliJson.Write(Result(report), CliJson.Types.ResultJson, indented: true);
+        extension?.WriteFiles(report);
+        string json = CliJson.Write(Result(report, extension), CliJson.Types.ResultJson, indented: true);
         File.WriteAllText(Path.Combine(report.Output, "result.json"), json + Environment.NewLine);
         Plots.Write(report.Output, report.Run.History, report.Lambda, report.Final?.Reply.ValidationLoss);
     }
 
     /// <summary>result.json (and <c>tune --json</c>): the SPEC §5 fields at the final λ, then λ, steps, best step and settings.</summary>
-    public static ResultJson Result(RunReport r) =>
+    public static ResultJson Result(RunReport r, ITuneExtension? extension = null) =>
+        extension?.Extend(TuneResult(r), r) ?? TuneResult(r);
+
+    private static ResultJson TuneResult(RunReport r) =>
         (r.Final is { } f ? HypergradientReport.Of(r.Run.Info!, r.Spec.Problem, r.Spec.Solver, f.Reply, f.Hypergradient, r.Seconds) : new ResultJson()) with
         {
             Lambda = r.Lambda.Length <= Commands.TuneCommand.InlineLambdaLimit ? (object)r.Lambda : Path.GetFullPath(Path.Combine(r.Output, "lambda.txt")),
@@ -107,7 +111,7 @@ public static class ResultsFolder
             RunId = r.Run.RunId,
             Status = r.Run.Status.ToString().ToLowerInvariant(),
             Reason = r.Run.Reason,
-            Test = r.Test is { } t ? new TestJson(t.Source, t.Metrics.Rows, t.Metrics.Loss, t.Metrics.Accuracy, t.Metrics.Rmse) : null,
+            Test = r.Test is { } t ? TestJson.Of(t.Source, t.Metrics) : null,
             Settings = new SettingsJson(r.Spec.Outer.Optimizer, r.Spec.Outer.LearningRate, r.Spec.Outer.ToleranceSchedule,
                 r.Spec.Solver.Solver, r.Spec.Solver.SolverTolerance, r.Spec.Problem.Train.Source, r.Spec.Problem.Validation.Source,
                 r.Spec.Problem.Standardize, Vec.Norm(r.Lambda), Math.Round(r.Seconds, 3)),

@@ -79,9 +79,22 @@ internal sealed class ClusterObjective : ShardedObjective
             var reply = await shard.RowGradientDot(point, await VectorTransfer.Send(shard, v));
             return await VectorTransfer.Fetch(shard, reply);
         }, ct);
-        var dots = new double[TrainRows];
-        for (int s = 0; s < parts.Length; s++) parts[s].CopyTo(dots, _trainDescriptors[s].Start);
-        return dots;
+        return InRowOrder(parts);
+    }
+
+    /// <summary>Every training row's label, in row order.</summary>
+    public async Task<double[]> TrainLabels(CancellationToken ct = default)
+    {
+        var parts = await FanOut(_train, async s => await VectorTransfer.Fetch(_train[s], await _train[s].Labels()), ct);
+        return InRowOrder(parts);
+    }
+
+    /// <summary>The shards' per-row parts laid side by side as one vector over the training rows.</summary>
+    private double[] InRowOrder(double[][] parts)
+    {
+        var all = new double[TrainRows];
+        for (int s = 0; s < parts.Length; s++) parts[s].CopyTo(all, _trainDescriptors[s].Start);
+        return all;
     }
 
     protected override async ValueTask<LossGradient> SumValidationLossGrad(double[] theta, CancellationToken ct)

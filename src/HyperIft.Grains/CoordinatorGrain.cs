@@ -116,6 +116,13 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             ? throw new CoordinatorNotConfiguredException($"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).")
             : Task.FromResult(_standardization);
 
+    public async Task<Vector> TrainLabels()
+    {
+        var objective = _objective ?? throw new CoordinatorNotConfiguredException(
+            $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
+        return Mailbox.Post(await objective.TrainLabels());
+    }
+
     private double[]? Open(Vector? v) => v is null ? null : Mailbox.Open(v);
 
     private IDataShardGrain[] Shards(string run, string set, int count) =>

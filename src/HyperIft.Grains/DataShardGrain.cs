@@ -75,6 +75,8 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         return new LossGradMessage(loss, Mailbox.Post(grad));
     }
 
+    public Task<Vector> Labels() => Task.FromResult(Mailbox.Post(RequireShard().Data.Y.ToArray()));
+
     /// <summary>Only this shard's rows, read from the source (a window of a file, or generated).</summary>
     private async Task<Dataset> ReadRows(ShardDescriptor d)
     {

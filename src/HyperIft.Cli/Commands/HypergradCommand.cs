@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using HyperIft.Abstractions;
 using HyperIft.Data;
+using HyperIft.Numerics.Optimization;
 
 namespace HyperIft.Cli.Commands;
 
@@ -24,18 +25,10 @@ public static class HypergradCommand
         string? thetaOut = args.GetValue(ThetaOut);
         if (thetaOut is not null) ResultsFolder.CheckWritable(thetaOut, "--theta-out");
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
-        var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
-
-        // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
-        var info = await TransientFailures.Retry(() => coordinator.Configure(spec), TimeSpan.FromMinutes(2), ct).WaitAsync(ct);
-        stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
+        var (coordinator, info) = await Configure(cluster, spec, stderr, ct);
         var lambda = ProblemOptions.Lambda(args, info);
 
-        var clock = Stopwatch.StartNew();
-        var reply = await coordinator.Hypergradient(new HypergradientRequest(
-            await VectorTransfer.Send(coordinator, lambda), solver, null, null)).WaitAsync(ct);
-        var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
-        double seconds = clock.Elapsed.TotalSeconds;
+        var (reply, hypergradient, seconds) = await At(coordinator, lambda, solver, ct);
         if (thetaOut is not null) LambdaFile.Write(thetaOut, await VectorTransfer.Fetch(coordinator, reply.Theta));
 
         foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
@@ -44,5 +37,27 @@ public static class HypergradCommand
         else
             HypergradientReport.WriteHuman(stdout, info, reply, hypergradient, seconds);
         return 0;
+    }
+
+    /// <summary>A coordinator of its own with the problem's shards opened; says on stderr what it holds.</summary>
+    internal static async Task<(ICoordinatorGrain Coordinator, ProblemInfo Info)> Configure(
+        ClusterConnection cluster, ProblemSpec spec, TextWriter stderr, CancellationToken ct)
+    {
+        var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
+        // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
+        var info = await TransientFailures.Retry(() => coordinator.Configure(spec), TimeSpan.FromMinutes(2), ct).WaitAsync(ct);
+        stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
+        return (coordinator, info);
+    }
+
+    /// <summary>The hypergradient at λ on a configured coordinator, with its values and the wall time it took.</summary>
+    internal static async Task<(HypergradientReply Reply, double[] Hypergradient, double Seconds)> At(
+        ICoordinatorGrain coordinator, double[] lambda, SolverSettings solver, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), solver, null, null)).WaitAsync(ct);
+        var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+        return (reply, hypergradient, clock.Elapsed.TotalSeconds);
     }
 }

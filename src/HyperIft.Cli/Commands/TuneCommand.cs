@@ -36,9 +36,13 @@ public static class TuneCommand
     public static readonly CliCommand Command = new("tune", Summary, Example,
         [.. CommonOptions.Data, .. CommonOptions.Solving, Steps, Optimizer, OuterLr, TolSchedule, Output, Overwrite, RunId, Detach, Test, ConfigFile.Option], Run);
 
-    public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
+        Run(args, ProblemOptions.Spec(args), null, stdout, stderr, ct);
+
+    /// <summary>The tuning run of <paramref name="problem"/>, with what a command built on tune adds to it.</summary>
+    internal static async Task<int> Run(ParseResult args, ProblemSpec problem, ITuneExtension? extension,
+        TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var problem = ProblemOptions.Spec(args);
         var outer = new OuterSpec(args.GetValue(Steps), args.GetValue(Optimizer)!, args.GetValue(OuterLr), args.GetValue(TolSchedule)!);
         var spec = new RunSpec(problem, CommonOptions.SolverSettings(args), outer);
         string runId = args.GetValue(RunId) ?? $"{problem.Model}-{problem.Hyper}-{DateTime.Now:yyyyMMdd-HHmmss}-{Random.Shared.Next(1000):D3}";
@@ -55,7 +59,9 @@ public static class TuneCommand
             // Everything that could fail after the tuning is checked before its first step.
             if (args.GetValue(Test) is { } testSource)
                 test = TestSet.Load(testSource, problem, i, await cluster.Grains.GetGrain<ICoordinatorGrain>(runId).Standardization());
-            return ProblemOptions.Lambda(args, i);
+            var lambda = ProblemOptions.Lambda(args, i);
+            if (extension is not null) await extension.BeforeStart(cluster, runId, i, test, ct);
+            return lambda;
         }, ct).WaitAsync(ct);
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
         if (detach)
@@ -73,7 +79,7 @@ public static class TuneCommand
         var evaluation = await RunClient.FinalEvaluation(cluster.Grains, runId);
         var scored = evaluation is not null && test is not null ? (test.Source, test.Evaluate(evaluation.Theta)) : ((string, Numerics.Models.EvaluationMetrics)?)null;
         var report = new RunReport(final!, lambda, evaluation, scored, spec, seconds, output);
-        if (!ResultsFolder.TryWrite(report, out string? writeError))
+        if (!ResultsFolder.TryWrite(report, extension, out string? writeError))
         {
             stderr.WriteLine($"hyperift tune: run {runId} {final!.Status.ToString().ToLowerInvariant()}, but its results could not be written to {Path.GetFullPath(output)}: {writeError}");
             stderr.WriteLine(cluster.IsEmbedded
@@ -90,7 +96,7 @@ public static class TuneCommand
         foreach (var warning in HypergradientReport.Warnings(evaluation!.Reply)) stderr.WriteLine(warning);
 
         if (args.GetValue(CommonOptions.Json))
-            stdout.WriteLine(CliJson.Write(ResultsFolder.Result(report), CliJson.Types.ResultJson));
+            stdout.WriteLine(CliJson.Write(ResultsFolder.Result(report, extension), CliJson.Types.ResultJson));
         else
         {
             var reply = evaluation.Reply;
@@ -101,6 +107,7 @@ public static class TuneCommand
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"test ({t.Item1}): loss {t.Item2.Loss:F6}{(t.Item2.Accuracy is { } acc ? $", accuracy {acc:P2}" : "")}{(t.Item2.Rmse is { } rmse ? $", RMSE {rmse:G6}" : "")}"));
             stdout.WriteLine($"λ: {HypergradientReport.Summary(lambda)}");
+            extension?.WriteSummary(stdout, report);
             stdout.WriteLine($"results: {Path.GetFullPath(output)}");
         }
         return 0;

@@ -16,11 +16,14 @@ public sealed class ExampleWeights(ParameterLayout layout, int rows, double l2St
 
     public const double DefaultL2 = 1e-3;
 
+    /// <summary>The kind's name on the command line.</summary>
+    public const string KindName = "example-weights";
+
     public double L2Strength { get; } = l2Strength > 0
         ? l2Strength
         : throw new ArgumentOutOfRangeException(nameof(l2Strength), "example-weights needs a positive --l2");
 
-    public override string Name => "example-weights";
+    public override string Name => KindName;
     public override int Count { get; } = rows;
     public override bool WeightsRows => true;
 
