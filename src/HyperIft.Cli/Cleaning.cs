@@ -69,7 +69,7 @@ public sealed class Cleaning(double suspectBelow, string? truthFile, SolverSetti
         stdout.WriteLine(string.Create(inv, $"distrusted: {suspects} of {weights.Length} rows ({100.0 * suspects / weights.Length:F1} %) weigh less than {suspectBelow:R}"));
         stdout.WriteLine("lightest rows:");
         foreach (int i in RowTables.LightestFirst(weights).Take(Shown))
-            stdout.WriteLine(string.Create(inv, $"  row {i,8}  label {_labels[i],4:R}  weight {weights[i]:F4}  influence {_influence[i]:E3}"));
+            stdout.WriteLine(string.Create(inv, $"  row {i,8}  label {_labels[i],4:R}  weight {weights[i],-9:G3}  influence {_influence[i]:E3}"));
         stdout.WriteLine(string.Create(inv, $"validation loss with every weight 1: {_initialValidationLoss:R}"));
         if (_initialTest is { } t)
             stdout.WriteLine(string.Create(inv, $"test with every weight 1: loss {t.Loss:F6}{(t.Accuracy is { } a ? $", accuracy {a:P2}" : "")}"));
