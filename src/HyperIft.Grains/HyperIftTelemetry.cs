@@ -1,3 +1,4 @@
+using HyperIft.Abstractions;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -15,6 +16,9 @@ public static class HyperIftTelemetry
     public const string Name = NumericsActivity.SourceName;
     public static ActivitySource Source => NumericsActivity.Source;
     public static readonly Meter Meter = new(Name);
+
+    public static readonly ObservableCounter<long> VectorBytes = Meter.CreateObservableCounter("hyperift.vector_bytes",
+        () => 8 * VectorTransfer.ValuesMoved, unit: "By", description: "Vector values sent or fetched by grains and clients in this process");
 
     private static readonly ConcurrentDictionary<string, (double Loss, double GradientNorm)> RunGauges = new();
     private static readonly ConcurrentDictionary<string, byte> ActiveRuns = new();

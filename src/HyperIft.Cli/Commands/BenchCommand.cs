@@ -47,6 +47,7 @@ public static class BenchCommand
             var localTimes = new List<double>();
             var grainTimes = new List<double>();
             int hvps = 0;
+            long vectorBytes = 0;
             for (int r = 0; r <= repeat; r++) // round 0 warms up the JIT on both sides
             {
                 var clock = Stopwatch.StartNew();
@@ -54,6 +55,7 @@ public static class BenchCommand
                 double inProcess = clock.Elapsed.TotalSeconds;
 
                 clock.Restart();
+                long movedBefore = VectorTransfer.ValuesMoved;
                 // Explicit zero warm starts: every run starts cold, like the local one.
                 var reply = await coordinator.Hypergradient(new HypergradientRequest(
                     await VectorTransfer.Send(coordinator, lambda), solver,
@@ -62,12 +64,14 @@ public static class BenchCommand
                 double grains = clock.Elapsed.TotalSeconds;
                 if (r == 0) continue;
                 hvps = reply.HessianProducts;
+                // In this process: all of it on the embedded silo, only the client's part on a cluster.
+                vectorBytes = 8 * (VectorTransfer.ValuesMoved - movedBefore);
                 localTimes.Add(inProcess);
                 grainTimes.Add(grains);
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{shards} shards, round {r}/{repeat}: in process {inProcess:F3} s ({result.HessianProducts} HVPs), grains {grains:F3} s ({reply.HessianProducts} HVPs)"));
             }
-            rows.Add(BenchRowJson.Of(shards, Median(localTimes), Median(grainTimes), hvps));
+            rows.Add(BenchRowJson.Of(shards, Median(localTimes), Median(grainTimes), hvps, cluster.IsEmbedded ? vectorBytes : null));
         }
 
         string json = CliJson.Write(new BenchJson(info!.Model, info.Hyper, info.TrainRows, info.Features, cluster.Description, repeat, rows),
@@ -93,12 +97,12 @@ public static class BenchCommand
 /// <summary><c>hyperift bench</c>'s result: the problem, where it ran, and one row per shard count.</summary>
 public sealed record BenchJson(string Model, string Hyper, int N, int P, string Cluster, int Repeat, IReadOnlyList<BenchRowJson> Runs);
 
-/// <summary>Median seconds of each side for one shard count, per Hessian-vector product, and their ratio.</summary>
+/// <summary>Median seconds of each side for one shard count, per Hessian-vector product, and their ratio; the vector bytes one hypergradient moved (embedded silo only).</summary>
 public sealed record BenchRowJson(
     int Shards, double InProcessSeconds, double GrainsSeconds, int HessianProducts, double InProcessMsPerHvp, double GrainsMsPerHvp,
-    double Ratio, double DistributionShare)
+    double Ratio, double DistributionShare, long? VectorBytes)
 {
-    public static BenchRowJson Of(int shards, double inProcess, double grains, int hvps) => new(
+    public static BenchRowJson Of(int shards, double inProcess, double grains, int hvps, long? vectorBytes) => new(
         shards, Math.Round(inProcess, 6), Math.Round(grains, 6), hvps, Math.Round(1000 * inProcess / hvps, 4),
-        Math.Round(1000 * grains / hvps, 4), Math.Round(grains / inProcess, 4), Math.Round(1 - inProcess / grains, 4));
+        Math.Round(1000 * grains / hvps, 4), Math.Round(grains / inProcess, 4), Math.Round(1 - inProcess / grains, 4), vectorBytes);
 }
