@@ -15,7 +15,12 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     /// <summary>Loads (or keeps) the rows of the descriptor; with a model, checks every label against it.</summary>
     Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments);
 
-    Task<LossGradMessage> SetPoint(long point, Vector theta, Vector rowLambda);
+    /// <summary>
+    /// Makes (θ, this shard's slice of λ) the point of the products that follow. The slice is sent
+    /// only when it changed (<paramref name="rowLambda"/> non-empty, tagged <paramref name="rowLambdaVersion"/>);
+    /// otherwise the shard uses the slice of that version it keeps, or says it lost it. Version 0: unweighted rows.
+    /// </summary>
+    Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda);
     Task<Vector> Hvp(long point, Vector v);
     Task<Vector> HessianDiagonal(long point);
     Task<Vector> RowGradientDot(long point, Vector v);

@@ -29,6 +29,10 @@ internal sealed class ClusterObjective : ShardedObjective
     private long _point = Random.Shared.NextInt64(1, long.MaxValue / 2);
     private double[]? _theta;
     private double[]? _lambda;
+    // Raised whenever the row hyperparameters change; random like the point, so that no shard holds a
+    // slice of the same version from another activation of the coordinator.
+    private long _rowLambdaVersion = Random.Shared.NextInt64(1, long.MaxValue / 2);
+    private readonly long[] _rowLambdaSent; // the version each training shard holds
 
     public ClusterObjective(Model model, Hyperparameter hyper, int trainRows, int validationRows,
         IDataShardGrain[] train, ShardDescriptor[] trainDescriptors,
@@ -37,11 +41,13 @@ internal sealed class ClusterObjective : ShardedObjective
     {
         (_train, _trainDescriptors, _validation, _validationDescriptors, _log) =
             (train, trainDescriptors, validation, validationDescriptors, log);
+        _rowLambdaSent = new long[train.Length];
     }
 
     protected override async ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
     {
         _point++;
+        if (Hyper.WeightsRows && (_lambda is null || !lambda.AsSpan().SequenceEqual(_lambda))) _rowLambdaVersion++;
         (_theta, _lambda) = (theta, lambda);
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.setpoint_fanout");
         var parts = await FanOut(_train, s => SetPointOn(s), ct);
@@ -113,8 +119,11 @@ internal sealed class ClusterObjective : ShardedObjective
         var shard = _train[s];
         var d = _trainDescriptors[s];
         var theta = await VectorTransfer.Send(shard, _theta!);
-        var rowLambda = Hyper.WeightsRows ? await VectorTransfer.Send(shard, _lambda!.AsSpan(d.Start, d.Count).ToArray()) : Vector.Empty;
-        var reply = await shard.SetPoint(_point, theta, rowLambda);
+        // Row hyperparameters change once an outer step: a shard keeps its slice between inner iterations.
+        bool send = Hyper.WeightsRows && _rowLambdaSent[s] != _rowLambdaVersion;
+        var rowLambda = send ? await VectorTransfer.Send(shard, _lambda!.AsSpan(d.Start, d.Count).ToArray()) : Vector.Empty;
+        var reply = await shard.SetPoint(_point, theta, Hyper.WeightsRows ? _rowLambdaVersion : 0, rowLambda);
+        if (send) _rowLambdaSent[s] = _rowLambdaVersion;
         return new LossGradient(reply.Loss, await VectorTransfer.Fetch(shard, reply.Gradient));
     }
 
@@ -161,6 +170,7 @@ internal sealed class ClusterObjective : ShardedObjective
                 return;
             }
             await _train[s].Open(_trainDescriptors[s], moments: false);
+            _rowLambdaSent[s] = 0; // a reopened shard may hold no row hyperparameters
             if (_theta is not null) await SetPointOn(s);
         }
         catch (Exception e) when (TransientFailures.IsTransient(e) || e is ShardStateLostException)

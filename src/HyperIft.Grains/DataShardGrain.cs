@@ -20,6 +20,7 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
     private (DataSpec Data, int Start, int Count, Dataset Rows)? _raw; // kept between the two opening passes
     private TrainingShard? _shard;
     private long _point;
+    private long _rowLambdaVersion; // of the row weights the shard holds (0: none)
 
     public Task<(int Rows, int Features)> Measure(DataSpec data) => Input(() => Task.Run(() =>
     {
@@ -32,17 +33,23 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         if (_summary is not null && !moments && _descriptor == descriptor) return _summary;
         var rows = await ReadRows(descriptor);
         var (summary, shard) = await gate.Run(() => Build(rows, descriptor, moments));
-        (_descriptor, _summary, _shard, _point) = (descriptor, summary, shard, 0);
+        (_descriptor, _summary, _shard, _point, _rowLambdaVersion) = (descriptor, summary, shard, 0, 0);
         if (shard is not null) _raw = null; // the shard holds what it needs
         return summary;
     }
 
-    public async Task<LossGradMessage> SetPoint(long point, Vector theta, Vector rowLambda)
+    public async Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda)
     {
         var shard = RequireShard();
         var th = Mailbox.Open(theta);
-        var rl = Mailbox.Open(rowLambda);
-        var (loss, grad) = await gate.Run(() => shard.SetPoint(th, rl));
+        if (rowLambda.Length > 0 || rowLambdaVersion == 0)
+        {
+            shard.SetRowLambda(Mailbox.Open(rowLambda));
+            _rowLambdaVersion = rowLambdaVersion;
+        }
+        else if (_rowLambdaVersion != rowLambdaVersion)
+            throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} does not hold row hyperparameters of version {rowLambdaVersion}.");
+        var (loss, grad) = await gate.Run(() => shard.SetPoint(th));
         _point = point;
         return new LossGradMessage(loss, Mailbox.Post(grad));
     }

@@ -35,6 +35,36 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Row_hyperparameters_reach_the_shards_once_per_change_not_once_per_inner_iteration()
+    {
+        // 20,000 example weights over 3 shards and θ of 5 entries: the vector traffic is n-sized terms only.
+        const int n = 20_000;
+        var spec = Problems.Spec("logistic", "example-weights", $"synthetic:n={n},p=4,seed=3", 3);
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"rowlambda-{Guid.NewGuid():N}");
+        await coordinator.Configure(spec);
+        var first = Problems.Lambda(n, 0.2);
+        await VectorTransfer.Fetch(coordinator, (await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, first), Problems.TightCg, null, null))).Hypergradient);
+
+        // The next outer step's λ: λ in, the shards' slices once, their ∇ℓ_i·v back, dg/dλ out = 4n,
+        // however many inner iterations set a new θ (each would have carried the slices again).
+        var lambda = first.Select(l => l + 0.3).ToArray();
+        long before = VectorTransfer.ValuesMoved;
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), Problems.TightCg, null, null));
+        var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+        long moved = VectorTransfer.ValuesMoved - before;
+        Assert.True(reply.InnerIterations >= 2, $"{reply.InnerIterations} inner iterations: the test needs several set-points");
+        Assert.True(moved <= 4 * n + n / 10, $"{moved} values moved for n = {n} ({(double)moved / n:F2} n) with {reply.InnerIterations} inner iterations");
+
+        // In process, the same two solves (the second warm-started from the first, as the coordinator does).
+        var objective = Problems.Local(spec);
+        var warm = (await Problems.TightCg.Build().Compute(objective, first)).NextWarmStart;
+        var local = await Problems.TightCg.Build().Compute(objective, lambda, warm);
+        Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, "row hyperparameters kept on the shards");
+    }
+
+    [Fact]
     public async Task Vectors_larger_than_one_message_travel_in_chunks()
     {
         // 140,000 example weights: λ, the row slices and the hypergradient all exceed one chunk.

@@ -32,15 +32,27 @@ public sealed class TrainingShard
     /// </summary>
     public LossGradient SetPoint(ReadOnlySpan<double> theta, ReadOnlySpan<double> rowLambda)
     {
-        if (!rowLambda.IsEmpty)
-        {
-            if (rowLambda.Length != Rows)
-                throw new ArgumentException($"{rowLambda.Length} row hyperparameters for {Rows} rows.");
-            if (_rowWeights.Length != Rows) _rowWeights = new double[Rows];
-            for (int i = 0; i < Rows; i++) _rowWeights[i] = ExampleWeights.RowWeight(rowLambda[i]);
-        }
-        else _rowWeights = [];
+        SetRowLambda(rowLambda);
+        return SetPoint(theta);
+    }
 
+    /// <summary>Sets the rows' weights c_i = 2σ(λ_i) for the points that follow; empty: unweighted rows.</summary>
+    public void SetRowLambda(ReadOnlySpan<double> rowLambda)
+    {
+        if (rowLambda.IsEmpty)
+        {
+            _rowWeights = [];
+            return;
+        }
+        if (rowLambda.Length != Rows)
+            throw new ArgumentException($"{rowLambda.Length} row hyperparameters for {Rows} rows.");
+        if (_rowWeights.Length != Rows) _rowWeights = new double[Rows];
+        for (int i = 0; i < Rows; i++) _rowWeights[i] = ExampleWeights.RowWeight(rowLambda[i]);
+    }
+
+    /// <summary>Σ c_i ℓ_i and Σ c_i ∇ℓ_i at θ, with the row weights last set.</summary>
+    public LossGradient SetPoint(ReadOnlySpan<double> theta)
+    {
         var grad = new double[Model.Layout.Dimension];
         double loss = Model.LossGrad(Data, theta, _rowWeights, grad, _cache);
         _theta = theta.ToArray(); // a network's products need its weights again
