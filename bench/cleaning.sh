@@ -6,12 +6,13 @@
 # of bench/cleaning_reference.py (noisy fit, cross-validated agreement heuristic, oracle, validation
 # rows alone) in the same run; prints one Markdown table. Outputs under bench/results/cleaning/ (ignored
 # by git; each level's train.csv is 160 MB).
-# usage: bench/cleaning.sh [NOISE_LEVELS] [STEPS]   (defaults: "0.5 0.7 0.9" 30)
-#        env ALPHA (1e-3), ETA (outer learning rate, 1.0), SEED (1)
+# usage: bench/cleaning.sh [NOISE_LEVELS] [STEPS]   (defaults: "0.5 0.7 0.9" 15)
+#        env ALPHA (1e-3), ETA (outer learning rate, 1.0), SEED (1), TOL (inner and CG tolerance, 1e-6,
+#        reached by HOAG's schedule from 1e-4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-levels=${1:-0.5 0.7 0.9} steps=${2:-30}
-alpha=${ALPHA:-1e-3} eta=${ETA:-1.0} seed=${SEED:-1}
+levels=${1:-0.5 0.7 0.9} steps=${2:-15}
+alpha=${ALPHA:-1e-3} eta=${ETA:-1.0} seed=${SEED:-1} tol=${TOL:-1e-6}
 out=bench/results/cleaning
 py=/usr/bin/python3  # Debian's python3 with python3-numpy and python3-sklearn
 [[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]] && $py -c 'import numpy, sklearn' 2>/dev/null \
@@ -26,7 +27,7 @@ for noise in $levels; do
   $py bench/cleaning_reference.py prepare --noise "$noise" --seed "$seed" --out "$dir"
   /usr/bin/time -v -o "$dir/clean.time" dotnet src/HyperIft.Cli/bin/Release/net10.0/hyperift.dll clean \
     --model softmax --train "$dir/train.csv" --val 'fashion-mnist[50000:55000]' --test fashion-mnist:test \
-    --truth "$dir/truth.txt" --l2 "$alpha" --steps "$steps" --outer-lr "$eta" \
+    --truth "$dir/truth.txt" --l2 "$alpha" --steps "$steps" --outer-lr "$eta" --tol "$tol" --tol-schedule hoag \
     --output "$dir/clean" --overwrite --json > "$dir/clean.json" 2> "$dir/clean.log"
   env "${blas[@]}" $py bench/cleaning_reference.py baselines --noise "$noise" --seed "$seed" --alpha "$alpha" --json > "$dir/baselines.json"
 done
