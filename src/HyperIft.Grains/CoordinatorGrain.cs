@@ -36,6 +36,8 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         var (n, p) = await train[0].Measure(spec.Train);
         if (spec.Shards > n)
             throw new ProblemInputException($"--shards {spec.Shards} is more than the {n} training rows of {spec.Train.Source}: a shard needs rows");
+        // p is the training set's (SPEC §6): a LIBSVM file read by windows needs it, and validation is read at it.
+        var trainData = spec.Train with { Features = p };
         var valData = spec.Validation with { Features = p };
         var (m, q) = await validation[0].Measure(valData);
         if (q != p)
@@ -43,7 +45,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
 
         var configuration = Guid.NewGuid();
         var trainDescriptors = RowRange.Split(n, spec.Shards)
-            .Select(r => new ShardDescriptor(configuration, spec.Train, r.Start, r.Count, null, null, null)).ToArray();
+            .Select(r => new ShardDescriptor(configuration, trainData, r.Start, r.Count, null, null, null)).ToArray();
         var valDescriptors = RowRange.Split(m, spec.Shards)
             .Select(r => new ShardDescriptor(configuration, valData, r.Start, r.Count, null, null, null)).ToArray();
 

@@ -12,6 +12,31 @@ public class HypergradCommandTests : TempFolderTests
                 CliRunner.WriteCsv(Temp.PathOf($"{model}-val.csv"), val));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Libsvm_files_need_no_features_flag_and_validation_takes_the_training_width(int shards)
+    {
+        // The training file's largest index is 5; the validation file's is 2 (SPEC §6: p comes from training).
+        string train = Temp.Write("t.svm", "1 1:0.5 5:1\n0 2:1 3:0.2\n1 5:0.3\n0 1:1\n1 4:0.7 5:0.1\n0 3:1\n");
+        string val = Temp.Write("v.svm", "1 1:0.5\n0 2:1\n1 1:0.1 2:0.2\n");
+        string trainCsv = Temp.Write("t.csv", "0.5,0,0,0,1,1\n0,1,0.2,0,0,0\n0,0,0,0,0.3,1\n1,0,0,0,0,0\n0,0,0,0.7,0.1,1\n0,0,1,0,0,0\n");
+        string valCsv = Temp.Write("v.csv", "0.5,0,0,0,0,1\n0,1,0,0,0,0\n0.1,0.2,0,0,0,1\n");
+        var sparse = CliRunner.Run("hypergrad", "--model", "logistic", "--hyper", "l2-feature", "--train", train, "--val", val,
+            "--lambda", "-1", "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+        Assert.True(sparse.ExitCode == 0, sparse.Stderr);
+        var dense = CliRunner.Run("hypergrad", "--model", "logistic", "--hyper", "l2-feature", "--train", trainCsv, "--val", valCsv,
+            "--lambda", "-1", "--json");
+        Assert.True(dense.ExitCode == 0, dense.Stderr);
+        using var a = JsonDocument.Parse(sparse.Stdout);
+        using var b = JsonDocument.Parse(dense.Stdout);
+        Assert.Equal(5, a.RootElement.GetProperty("p").GetInt32());
+        var x = a.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var y = b.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(5, x.Length);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(y[i], x[i], 1e-12 * y.Max(Math.Abs));
+    }
+
     [Fact]
     public void Json_output_is_one_object_with_the_spec_fields()
     {
