@@ -45,8 +45,15 @@ public static class CommonOptions
     public static readonly Option<string> Cluster = Declare.Text("--cluster", "VALUE",
         $"a running cluster: localhost[:GATEWAY,...] or a Redis connection string (default: ${ClusterConnection.EnvironmentVariable}, else an embedded silo)");
 
+    /// <summary>--hyper of the commands that weigh training rows (clean, influence): that one kind only.</summary>
+    public static readonly Option<string> RowWeightsHyper = Declare.Choice("--hyper", "KIND", [ExampleWeights.KindName],
+        $"{ExampleWeights.KindName}: one weight per training row (the only kind here)", ExampleWeights.KindName);
+
     /// <summary>The data, model and λ options of every computing command.</summary>
     public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Classes, Standardize, NoIntercept, L2, Hidden, Activation, Seed, Init, Lambda, LambdaFile];
+
+    /// <summary><see cref="Data"/> with <see cref="RowWeightsHyper"/> for --hyper.</summary>
+    public static readonly Option[] RowWeightsData = Data.Select(o => o == Hyper ? RowWeightsHyper : o).ToArray();
 
     /// <summary>The solver options, then --json and --cluster.</summary>
     public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, NeumannTerms, NeumannAlpha, Damping, Shards, Json, Cluster];

@@ -17,4 +17,7 @@ public interface ITuneExtension
     ResultJson Extend(ResultJson result, RunReport report);
 
     void WriteSummary(TextWriter stdout, RunReport report);
+
+    /// <summary>What is lost when the client stops following the run (it goes on, on a cluster), and how to recover it.</summary>
+    string Detached(string runId, string clusterOption);
 }

@@ -12,7 +12,12 @@ namespace HyperIft.Cli;
 /// </summary>
 public static class ProblemOptions
 {
-    public static ProblemSpec Spec(ParseResult args)
+    public static ProblemSpec Spec(ParseResult args) => Spec(args, args.GetValue(CommonOptions.Hyper)!);
+
+    /// <summary>The spec of a command that weighs training rows (clean, influence): --hyper is example-weights.</summary>
+    public static ProblemSpec RowWeightsSpec(ParseResult args) => Spec(args, ExampleWeights.KindName);
+
+    private static ProblemSpec Spec(ParseResult args, string hyper)
     {
         string model = args.GetValue(CommonOptions.Model)!;
         var (train, validation) = DataSpecs(args, model);
@@ -24,25 +29,13 @@ public static class ProblemOptions
             throw new UsageException("--jacobi needs the Hessian's diagonal, which mlp does not compute: drop --jacobi");
         string? init = args.GetValue(CommonOptions.Init) is { } file ? Path.GetFullPath(file) : null;
         if (init is not null) LambdaFile.Read(init); // a bad value is reported by file and line before any work
-        return new ProblemSpec(model, args.GetValue(CommonOptions.Hyper)!, WithFingerprint(train), WithFingerprint(validation),
+        return new ProblemSpec(model, hyper, WithFingerprint(train), WithFingerprint(validation),
             args.GetValue(CommonOptions.Classes), !args.GetValue(CommonOptions.NoIntercept), args.GetValue(CommonOptions.Standardize),
             args.GetValue(CommonOptions.L2), args.GetValue(CommonOptions.Shards),
             Hidden: network ? args.GetValue(CommonOptions.Hidden) ?? CommonOptions.DefaultHidden : "",
             Activation: args.GetValue(CommonOptions.Activation) ?? "tanh",
             Seed: args.GetValue(CommonOptions.Seed),
             InitFile: init);
-    }
-
-    /// <summary>
-    /// The spec of a command that weighs training rows (clean, influence): --hyper is example-weights
-    /// whether given or not, and anything else is refused by name.
-    /// </summary>
-    public static ProblemSpec RowWeightsSpec(ParseResult args, string command)
-    {
-        string kind = args.GetValue(CommonOptions.Hyper)!;
-        if (args.Given(CommonOptions.Hyper) && kind != ExampleWeights.KindName)
-            throw new UsageException($"{command} weighs the training rows: --hyper must be {ExampleWeights.KindName} (or left out), not {kind}");
-        return Spec(args) with { Hyper = ExampleWeights.KindName };
     }
 
     /// <summary>The training and validation specs named by --train and --val.</summary>

@@ -124,6 +124,9 @@ public static partial class DataSource
         return (parts[0], parts[1]);
     }
 
+    /// <summary>The row of the file a source's first row is (its [start:end] start; 0 without a range or for generated data).</summary>
+    public static int FirstRow(string spec) => SyntheticSpec.IsSynthetic(spec) ? 0 : SplitRange(spec).Range?.Start ?? 0;
+
     /// <summary>
     /// The source name and its row range. A name ending in ']' has a range: one that is not two
     /// digit strings around a colon, each a row number (≤ Int32.MaxValue), is refused here, before

@@ -48,7 +48,7 @@ internal sealed class ClusterObjective : ShardedObjective
     {
         _point++;
         if (Hyper.WeightsRows && (_lambda is null || !lambda.AsSpan().SequenceEqual(_lambda))) _rowLambdaVersion++;
-        (_theta, _lambda) = (theta, lambda);
+        (_theta, _lambda) = (theta, (double[])lambda.Clone()); // a copy: a caller changing λ in place must still raise the version
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.setpoint_fanout");
         var parts = await FanOut(_train, s => SetPointOn(s), ct);
         return Sum(parts);
@@ -120,10 +120,11 @@ internal sealed class ClusterObjective : ShardedObjective
         var d = _trainDescriptors[s];
         var theta = await VectorTransfer.Send(shard, _theta!);
         // Row hyperparameters change once an outer step: a shard keeps its slice between inner iterations.
-        bool send = Hyper.WeightsRows && _rowLambdaSent[s] != _rowLambdaVersion;
+        long version = Hyper.WeightsRows ? _rowLambdaVersion : 0;
+        bool send = Hyper.WeightsRows && _rowLambdaSent[s] != version;
         var rowLambda = send ? await VectorTransfer.Send(shard, _lambda!.AsSpan(d.Start, d.Count).ToArray()) : Vector.Empty;
-        var reply = await shard.SetPoint(_point, theta, Hyper.WeightsRows ? _rowLambdaVersion : 0, rowLambda);
-        if (send) _rowLambdaSent[s] = _rowLambdaVersion;
+        var reply = await shard.SetPoint(_point, theta, version, rowLambda);
+        if (send) _rowLambdaSent[s] = version;
         return new LossGradient(reply.Loss, await VectorTransfer.Fetch(shard, reply.Gradient));
     }
 

@@ -116,6 +116,32 @@ public class CleanCommandTests : TempFolderTests
         }
     }
 
+    [Fact]
+    public void Rows_are_numbered_as_in_the_training_file_under_a_row_range()
+    {
+        var (train, val, _, flipped) = NoisyProblem();
+        // Rows 100..299 of the file; the truth names file rows.
+        string truth = Temp.Write("truth-range.txt", string.Join('\n', flipped.Where(r => r >= 100)) + "\n");
+        string output = Temp.PathOf("clean-range");
+        var r = CliRunner.Run("clean", "--model", "softmax", "--train", train + "[100:300]", "--val", val, "--truth", truth,
+            "--steps", "3", "--outer-lr", "1", "--tol", "1e-8", "--output", output, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var labels = File.ReadAllLines(train).Select(l => l[(l.LastIndexOf(',') + 1)..]).ToArray();
+        var rows = File.ReadAllLines(Path.Combine(output, "weights.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(Enumerable.Range(100, 200), rows.Select(f => int.Parse(f[0], CultureInfo.InvariantCulture)).Order());
+        Assert.All(rows, f => Assert.Equal(labels[int.Parse(f[0], CultureInfo.InvariantCulture)], f[1]));
+        CliAssert.BadInput(CliRunner.Run("clean", "--model", "softmax", "--train", train + "[100:300]", "--val", val,
+            "--truth", Temp.Write("early.txt", "5\n"), "--steps", "1", "--output", Temp.PathOf("early")), "early.txt:1", "row 5 is out of range", "rows 100 to 299");
+
+        string csv = Temp.PathOf("influence-range.csv");
+        var influence = CliRunner.Run("influence", "--model", "softmax", "--train", train + "[100:300]", "--val", val, "--output", csv, "--json");
+        Assert.True(influence.ExitCode == 0, influence.Stderr);
+        Assert.Equal("100", File.ReadAllLines(csv)[1].Split(',')[0]);
+        using var json = JsonDocument.Parse(influence.Stdout);
+        Assert.False(json.RootElement.TryGetProperty("hypergradient", out _), "--json summarizes; the rows are in the file");
+        Assert.Equal(Path.GetFullPath(csv), json.RootElement.GetProperty("output").GetString());
+    }
+
     /// <summary>The blobs as a binary problem: class 0 against the rest.</summary>
     private static string Binary(string file) =>
         string.Concat(File.ReadAllLines(file).Select(l => l[..(l.LastIndexOf(',') + 1)] + (l.EndsWith(",0", StringComparison.Ordinal) ? "0" : "1") + "\n"));
@@ -136,7 +162,7 @@ public class CleanCommandTests : TempFolderTests
     [Theory]
     [InlineData("--suspect-below", "0", "--suspect-below must be between 0 and 2")]
     [InlineData("--suspect-below", "2.5", "--suspect-below must be between 0 and 2")]
-    [InlineData("--hyper", "l2", "--hyper must be example-weights")]
+    [InlineData("--hyper", "l2", "--hyper 'l2' is not one of: example-weights")]
     public void Clean_refuses_a_bad_flag_by_name(string flag, string value, string problem)
     {
         var r = CliRunner.Run("clean", "--model", "softmax", "--train", "synthetic:n=50,p=3,c=3", flag, value, "--steps", "1", "--output", Temp.PathOf("out"));
@@ -146,7 +172,7 @@ public class CleanCommandTests : TempFolderTests
     [Fact]
     public void Influence_refuses_another_kind_and_json_without_a_file()
     {
-        CliAssert.BadInput(CliRunner.Run("influence", "--model", "softmax", "--train", "synthetic:n=50,p=3,c=3", "--hyper", "l2-feature"), "--hyper must be example-weights");
+        CliAssert.BadInput(CliRunner.Run("influence", "--model", "softmax", "--train", "synthetic:n=50,p=3,c=3", "--hyper", "l2-feature"), "--hyper 'l2-feature' is not one of: example-weights");
         CliAssert.BadInput(CliRunner.Run("influence", "--model", "softmax", "--train", "synthetic:n=50,p=3,c=3", "--json"), "--json", "--output");
     }
 }

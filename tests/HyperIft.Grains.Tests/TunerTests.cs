@@ -91,13 +91,17 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     [Theory]
     [InlineData("softmax")]
     [InlineData("mlp")]
+    [InlineData("example-weights")] // the shards keep their slices of λ: a restarted shard must get its slice again
     public async Task A_run_whose_silo_is_killed_completes_with_the_undisturbed_result(string model)
     {
-        var problem = model == "mlp"
-            ? Problems.Spec("mlp", "l2-feature", "synthetic:n=800,p=40,c=5,seed=5", 6, hidden: "8")
-            : Problems.Spec("softmax", "l2-feature", "synthetic:n=6000,p=40,c=5,seed=5", 6);
-        var lambda0 = Problems.Lambda(40, -2.0);
-        int steps = model == "mlp" ? 8 : 14;
+        var problem = model switch
+        {
+            "mlp" => Problems.Spec("mlp", "l2-feature", "synthetic:n=800,p=40,c=5,seed=5", 6, hidden: "8"),
+            "example-weights" => Problems.Spec("logistic", "example-weights", "synthetic:n=3000,p=10,seed=5", 6),
+            _ => Problems.Spec("softmax", "l2-feature", "synthetic:n=6000,p=40,c=5,seed=5", 6),
+        };
+        var lambda0 = model == "example-weights" ? Problems.Lambda(3000, 0.2) : Problems.Lambda(40, -2.0);
+        int steps = model switch { "mlp" => 8, "example-weights" => 10, _ => 14 };
         var (_, expected) = await LocalRun(problem, steps, lambda0);
 
         bool killed = false, tunerKilled = false;

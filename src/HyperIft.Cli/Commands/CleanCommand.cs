@@ -23,15 +23,15 @@ public static class CleanCommand
         "the rows known to be corrupted, one 0-based row index per line: adds precision, recall and AUC");
 
     public static readonly CliCommand Command = new("clean", Summary, Example,
-        [.. CommonOptions.Data, .. CommonOptions.Solving, TuneCommand.Steps, TuneCommand.Optimizer, TuneCommand.OuterLr, TuneCommand.TolSchedule,
+        [.. CommonOptions.RowWeightsData, .. CommonOptions.Solving, TuneCommand.Steps, TuneCommand.Optimizer, TuneCommand.OuterLr, TuneCommand.TolSchedule,
          TuneCommand.Output, TuneCommand.Overwrite, TuneCommand.RunId, TuneCommand.Test, SuspectBelow, Truth, ConfigFile.Option], Run);
 
     public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var spec = ProblemOptions.RowWeightsSpec(args, "clean");
+        var spec = ProblemOptions.RowWeightsSpec(args);
         string? truth = args.GetValue(Truth) is { } file ? Path.GetFullPath(file) : null;
         if (truth is not null) TruthFile.Read(truth); // a bad line is reported before any work; its range once n is known
-        var cleaning = new Cleaning(args.GetValue(SuspectBelow), truth, CommonOptions.SolverSettings(args), stderr);
-        return TuneCommand.Run(args, spec, cleaning, stdout, stderr, ct);
+        var cleaning = new Cleaning(args.GetValue(SuspectBelow), truth, DataSource.FirstRow(spec.Train.Source), CommonOptions.SolverSettings(args), stderr);
+        return TuneCommand.Run("clean", args, spec, cleaning, stdout, stderr, ct);
     }
 }

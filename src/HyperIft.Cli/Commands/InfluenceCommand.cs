@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HyperIft.Abstractions;
+using HyperIft.Data;
 
 namespace HyperIft.Cli.Commands;
 
@@ -19,16 +20,17 @@ public static class InfluenceCommand
         "hyperift influence --model softmax --train train.csv --val val.csv --output influence.csv";
 
     public static readonly Option<string> Output = Declare.Text("--output", "FILE",
-        "write row,label,influence there (default: to stdout)");
+        "write row,label,influence there (default: to stdout; with --json, required)");
 
     private const int Shown = 5;
 
     public static readonly CliCommand Command = new("influence", Summary, Example,
-        [.. CommonOptions.Data.Where(o => o != CommonOptions.Lambda && o != CommonOptions.LambdaFile), .. CommonOptions.Solving, Output, ConfigFile.Option], Run);
+        [.. CommonOptions.RowWeightsData.Where(o => o != CommonOptions.Lambda && o != CommonOptions.LambdaFile), .. CommonOptions.Solving, Output, ConfigFile.Option], Run);
 
     public static async Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var spec = ProblemOptions.RowWeightsSpec(args, "influence");
+        var spec = ProblemOptions.RowWeightsSpec(args);
+        int firstRow = DataSource.FirstRow(spec.Train.Source);
         var solver = CommonOptions.SolverSettings(args);
         string? output = args.GetValue(Output);
         if (output is not null) ResultsFolder.CheckWritable(output, "--output");
@@ -43,19 +45,19 @@ public static class InfluenceCommand
 
         if (output is null)
         {
-            RowTables.WriteInfluence(stdout, labels, influence);
+            RowTables.WriteInfluence(stdout, firstRow, labels, influence);
             return 0;
         }
-        using (var file = new StreamWriter(output)) RowTables.WriteInfluence(file, labels, influence);
-        if (json)
-            stdout.WriteLine(CliJson.Write(HypergradientReport.Of(info, spec, solver, reply, influence, seconds) with { Output = Path.GetFullPath(output) },
+        using (var file = new StreamWriter(output)) RowTables.WriteInfluence(file, firstRow, labels, influence);
+        if (json) // the rows are in the file: the JSON is the rest
+            stdout.WriteLine(CliJson.Write(HypergradientReport.Of(info, spec, solver, reply, influence, seconds) with { Hypergradient = null, Output = Path.GetFullPath(output) },
                 CliJson.Types.ResultJson));
         else
-            WriteSummary(stdout, info, reply, labels, influence, seconds, output);
+            WriteSummary(stdout, info, reply, firstRow, labels, influence, seconds, output);
         return 0;
     }
 
-    private static void WriteSummary(TextWriter stdout, ProblemInfo info, HypergradientReply reply, double[] labels, double[] influence,
+    private static void WriteSummary(TextWriter stdout, ProblemInfo info, HypergradientReply reply, int firstRow, double[] labels, double[] influence,
         double seconds, string output)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -63,10 +65,10 @@ public static class InfluenceCommand
         var byInfluence = Enumerable.Range(0, influence.Length).OrderBy(i => influence[i]).ThenBy(i => i).ToArray();
         stdout.WriteLine("most harmful rows (up-weighting raises the validation loss):");
         foreach (int i in byInfluence.Reverse().Take(Shown))
-            stdout.WriteLine(string.Create(inv, $"  row {i,8}  label {labels[i],4:R}  influence {influence[i]:E3}"));
+            stdout.WriteLine(string.Create(inv, $"  row {firstRow + i,8}  label {labels[i],4:R}  influence {influence[i]:E3}"));
         stdout.WriteLine("most helpful rows:");
         foreach (int i in byInfluence.Take(Shown))
-            stdout.WriteLine(string.Create(inv, $"  row {i,8}  label {labels[i],4:R}  influence {influence[i]:E3}"));
+            stdout.WriteLine(string.Create(inv, $"  row {firstRow + i,8}  label {labels[i],4:R}  influence {influence[i]:E3}"));
         stdout.WriteLine($"rows: {Path.GetFullPath(output)}");
     }
 }

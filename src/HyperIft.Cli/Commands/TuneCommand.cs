@@ -37,10 +37,10 @@ public static class TuneCommand
         [.. CommonOptions.Data, .. CommonOptions.Solving, Steps, Optimizer, OuterLr, TolSchedule, Output, Overwrite, RunId, Detach, Test, ConfigFile.Option], Run);
 
     public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
-        Run(args, ProblemOptions.Spec(args), null, stdout, stderr, ct);
+        Run("tune", args, ProblemOptions.Spec(args), null, stdout, stderr, ct);
 
     /// <summary>The tuning run of <paramref name="problem"/>, with what a command built on tune adds to it.</summary>
-    internal static async Task<int> Run(ParseResult args, ProblemSpec problem, ITuneExtension? extension,
+    internal static async Task<int> Run(string command, ParseResult args, ProblemSpec problem, ITuneExtension? extension,
         TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var outer = new OuterSpec(args.GetValue(Steps), args.GetValue(Optimizer)!, args.GetValue(OuterLr), args.GetValue(TolSchedule)!);
@@ -72,6 +72,7 @@ public static class TuneCommand
         }
 
         var (outcome, final) = await RunFollower.Follow(cluster, runId, stderr, ct);
+        if (outcome == FollowOutcome.Detached && extension is not null) stderr.WriteLine(extension.Detached(runId, cluster.Option));
         if (outcome != FollowOutcome.Finished) return outcome == FollowOutcome.Detached ? 0 : 130;
         double seconds = clock.Elapsed.TotalSeconds;
 
@@ -81,7 +82,7 @@ public static class TuneCommand
         var report = new RunReport(final!, lambda, evaluation, scored, spec, seconds, output);
         if (!ResultsFolder.TryWrite(report, extension, out string? writeError))
         {
-            stderr.WriteLine($"hyperift tune: run {runId} {final!.Status.ToString().ToLowerInvariant()}, but its results could not be written to {Path.GetFullPath(output)}: {writeError}");
+            stderr.WriteLine($"hyperift {command}: run {runId} {final!.Status.ToString().ToLowerInvariant()}, but its results could not be written to {Path.GetFullPath(output)}: {writeError}");
             stderr.WriteLine(cluster.IsEmbedded
                 ? $"λ is printed below, one value per line (the embedded silo ends with this process)"
                 : $"the run is kept on the cluster: 'hyperift runs show {runId} --lambda-out FILE{cluster.Option}' fetches its λ");
@@ -90,7 +91,7 @@ public static class TuneCommand
         }
         if (final!.Status != RunStatus.Completed)
         {
-            stderr.WriteLine($"hyperift tune: run {runId} {final.Status.ToString().ToLowerInvariant()}: {final.Reason}; its last good λ is in {Path.GetFullPath(output)}");
+            stderr.WriteLine($"hyperift {command}: run {runId} {final.Status.ToString().ToLowerInvariant()}: {final.Reason}; its last good λ is in {Path.GetFullPath(output)}");
             return 1;
         }
         foreach (var warning in HypergradientReport.Warnings(evaluation!.Reply)) stderr.WriteLine(warning);
