@@ -9,6 +9,9 @@ namespace HyperIft.Abstractions;
 /// </summary>
 public static class TransientFailures
 {
+    /// <summary>How long opening a problem's shards is retried while a silo dies under it (membership needs seconds to tell).</summary>
+    public static readonly TimeSpan ConfigurePatience = TimeSpan.FromMinutes(2);
+
     public static bool IsTransient(Exception e) => e switch
     {
         AggregateException { InnerExceptions.Count: 1 } a => IsTransient(a.InnerException!),

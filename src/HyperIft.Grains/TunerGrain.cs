@@ -40,9 +40,6 @@ internal sealed class TunerGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Long enough for membership to declare a dead silo dead and its shards to be placed elsewhere.</summary>
-    private static readonly TimeSpan ConfigurePatience = TimeSpan.FromMinutes(2);
-
     public async Task<ProblemInfo> Prepare(RunSpec spec)
     {
         if (RunIds.Problem(RunId) is { } badId) throw new ProblemInputException(badId);
@@ -50,7 +47,7 @@ internal sealed class TunerGrain(
             throw new ProblemInputException($"run '{RunId}' already exists ({S.Status}); choose another run id");
         if (spec.Outer.Problem() is { } badOuter) throw new ProblemInputException(badOuter);
         // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
-        var info = await TransientFailures.Retry(() => Coordinator.Configure(spec.Problem), ConfigurePatience);
+        var info = await TransientFailures.Retry(() => Coordinator.Configure(spec.Problem), TransientFailures.ConfigurePatience);
         // Before any step, not after the first inner solve.
         if (spec.Solver.Problem(info.ParameterCount) is { } badSettings) throw new ProblemInputException(badSettings);
         (S.Spec, S.Info) = (spec, info);
