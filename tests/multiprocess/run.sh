@@ -2,7 +2,7 @@
 # Multi-process check of the distributed engine, on loopback only:
 #   redis-server (AOF on), two HyperIft.Silo processes (Redis clustering and storage) each under a
 #   restart loop as compose/Kubernetes would run them, the hyperift client.
-#   1. `hypergrad --cluster` equals the embedded result;
+#   1. `hypergrad --cluster` equals the embedded result, and so does `clean --cluster`'s weights.csv;
 #   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ;
 #   3. several clients following their runs, one silo SIGKILLed: every client ends within a bound;
 #   4. Redis wiped (FLUSHALL) under a run: /health turns unhealthy, the silos re-register (healthy
@@ -107,6 +107,21 @@ print(f"multiprocess: hypergrad cluster vs embedded: relative difference {err:.2
 sys.exit(0 if err <= 1e-12 and abs(a["validationLoss"] - b["validationLoss"]) <= 1e-14 else 1)
 PY
 ok "hypergrad on the cluster equals the embedded one"
+
+# 1b. clean on the cluster writes the embedded run's weights.csv (same shards, so the same sums).
+clean=(--model softmax --train synthetic:n=600,p=5,c=3,seed=4 --shards 3 --steps 4 --outer-lr 1 --tol 1e-10 --overwrite)
+"$hyperift" clean "${clean[@]}" --output "$work/clean-cluster" --cluster "$cluster" > /dev/null 2> "$work/clean-cluster.log" || fail "clean on the cluster"
+"$hyperift" clean "${clean[@]}" --output "$work/clean-embedded" > /dev/null 2> "$work/clean-embedded.log" || fail "clean embedded"
+/usr/bin/python3 - "$work/clean-cluster/weights.csv" "$work/clean-embedded/weights.csv" <<'PY' || fail "clean on the cluster and embedded differ"
+import csv, sys
+a, b = ({int(r["row"]): r for r in csv.DictReader(open(p))} for p in sys.argv[1:3])
+assert a.keys() == b.keys() == set(range(600)), "weights.csv does not list every row once"
+err = max(abs(float(a[i][k]) - float(b[i][k])) for i in a for k in ("weight", "influence"))
+assert all(a[i]["label"] == b[i]["label"] for i in a), "labels differ"
+print(f"multiprocess: clean cluster vs embedded: largest difference of a weight or an influence {err:.1e}")
+sys.exit(0 if err <= 1e-9 else 1)
+PY
+ok "clean on the cluster writes the embedded weights.csv"
 
 # 2. tune: undisturbed, then again with the tuner's silo killed mid-run.
 run=(--model softmax --hyper l2-feature --train synthetic:n=20000,p=60,c=5,seed=3 --lambda -3 --shards 4
