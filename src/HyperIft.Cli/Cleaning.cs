@@ -25,6 +25,7 @@ public sealed class Cleaning(double suspectBelow, string? truthFile, int firstRo
     private double[] _influence = [];
     private double _initialValidationLoss;
     private TestJson? _initialTest;
+    private double[]? _weights; // of the finished run, asked for by the files, the JSON and the summary
 
     public async Task BeforeStart(ClusterConnection cluster, string runId, ProblemInfo info, TestSet? test, CancellationToken ct)
     {
@@ -88,7 +89,7 @@ public sealed class Cleaning(double suspectBelow, string? truthFile, int firstRo
         $"clean's weights.csv and scores are written only by a client that follows the run to its end; the run goes on: " +
         $"'hyperift runs show {runId} --lambda-out FILE{clusterOption}' gives its λ (weights c = 2σ(λ)), and 'hyperift influence' the influence";
 
-    private static double[] Weights(RunReport report) => report.Lambda.Select(ExampleWeights.RowWeight).ToArray();
+    private double[] Weights(RunReport report) => _weights ??= report.Lambda.Select(ExampleWeights.RowWeight).ToArray();
 
     /// <summary>A precision with no suspects (or an AUC with one class empty) is undefined: left out, not "NaN".</summary>
     private static double? Defined(double? x) => x is { } v && double.IsFinite(v) ? v : null;

@@ -91,10 +91,10 @@ public static class ResultsFolder
         WriteHistory(Path.Combine(report.Output, "history.csv"), report.Run.History);
         LambdaFile.Write(Path.Combine(report.Output, "lambda.txt"), report.Lambda);
         if (report.Final is { } final) LambdaFile.Write(Path.Combine(report.Output, "theta.txt"), final.Theta);
-        extension?.WriteFiles(report);
         string json = CliJson.Write(Result(report, extension), CliJson.Types.ResultJson, indented: true);
         File.WriteAllText(Path.Combine(report.Output, "result.json"), json + Environment.NewLine);
         Plots.Write(report.Output, report.Run.History, report.Lambda, report.Final?.Reply.ValidationLoss);
+        extension?.WriteFiles(report); // last: a failure here leaves tune's files written
     }
 
     /// <summary>result.json (and <c>tune --json</c>): the SPEC §5 fields at the final λ, then λ, steps, best step and settings.</summary>

@@ -42,14 +42,16 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
     {
         var shard = RequireShard();
         var th = Mailbox.Open(theta);
-        if (rowLambda.Length > 0 || rowLambdaVersion == 0)
-        {
-            shard.SetRowLambda(Mailbox.Open(rowLambda));
-            _rowLambdaVersion = rowLambdaVersion;
-        }
-        else if (_rowLambdaVersion != rowLambdaVersion)
+        bool received = rowLambda.Length > 0 || rowLambdaVersion == 0;
+        if (!received && _rowLambdaVersion != rowLambdaVersion)
             throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} does not hold row hyperparameters of version {rowLambdaVersion}.");
-        var (loss, grad) = await gate.Run(() => shard.SetPoint(th));
+        var rl = received ? Mailbox.Open(rowLambda) : null;
+        var (loss, grad) = await gate.Run(() =>
+        {
+            if (rl is not null) shard.SetRowLambda(rl);
+            return shard.SetPoint(th);
+        });
+        _rowLambdaVersion = rowLambdaVersion;
         _point = point;
         return new LossGradMessage(loss, Mailbox.Post(grad));
     }

@@ -12,13 +12,9 @@ public sealed record Detection(int Suspects, double Precision, double Recall, do
     /// <param name="suspectBelow">a row is a suspect when its weight is below this.</param>
     public static Detection Of(ReadOnlySpan<double> weights, IReadOnlySet<int> corrupted, double suspectBelow)
     {
-        int suspects = 0, hits = 0;
-        for (int i = 0; i < weights.Length; i++)
-        {
-            if (weights[i] >= suspectBelow) continue;
-            suspects++;
-            if (corrupted.Contains(i)) hits++;
-        }
+        int suspects = CountSuspects(weights, suspectBelow), hits = 0;
+        foreach (int i in corrupted)
+            if (i >= 0 && i < weights.Length && weights[i] < suspectBelow) hits++;
         double precision = suspects == 0 ? double.NaN : (double)hits / suspects;
         double recall = corrupted.Count == 0 ? double.NaN : (double)hits / corrupted.Count;
         return new Detection(suspects, precision, recall, AreaUnderCurve(weights, corrupted));
