@@ -17,7 +17,8 @@ public static class CommonOptions
     public static readonly Option<int?> LabelColumn = Declare.OptionalInt("--label-column", "INDEX", "0-based label column of CSV files (default: the last)", min: 0);
     public static readonly Option<int?> Features = Declare.OptionalInt("--features", "P", "number of features of LIBSVM files (default: the largest index read)", min: 1);
     public static readonly Option<int?> Classes = Declare.OptionalInt("--classes", "C", "number of softmax classes (default: largest training label + 1)", min: 2);
-    public static readonly Option<bool> Standardize = Declare.Flag("--standardize", "scale features by the training mean and standard deviation");
+    public static readonly Option<bool> Standardize = Declare.Flag("--standardize", "scale features by the training mean and standard deviation (centering makes sparse data dense)");
+    public static readonly Option<bool> Sparse = Declare.Flag("--sparse", "store the features sparse (CSR): time and memory in the non-zeros; LIBSVM files always are");
     public static readonly Option<bool> NoIntercept = Declare.Flag("--no-intercept", "fit no intercept");
     public static readonly Option<double> L2 = Declare.Double("--l2", "VALUE",
         "fixed L2 strength: all weights under example-weights, an mlp's hidden biases, and its deeper layers under l2-feature", ExampleWeights.DefaultL2, positive: true);
@@ -50,7 +51,7 @@ public static class CommonOptions
         $"{ExampleWeights.KindName}: one weight per training row (the only kind here)", ExampleWeights.KindName);
 
     /// <summary>The data, model and λ options of every computing command.</summary>
-    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Classes, Standardize, NoIntercept, L2, Hidden, Activation, Seed, Init, Lambda, LambdaFile];
+    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Sparse, Classes, Standardize, NoIntercept, L2, Hidden, Activation, Seed, Init, Lambda, LambdaFile];
 
     /// <summary><see cref="Data"/> with <see cref="RowWeightsHyper"/> for --hyper.</summary>
     public static readonly Option[] RowWeightsData = Data.Select(o => o == Hyper ? RowWeightsHyper : o).ToArray();

@@ -45,13 +45,14 @@ public static class ProblemOptions
         string trainSource = SourceFiles.Absolute(args.GetValue(CommonOptions.Train)!);
         string? valSource = args.GetValue(CommonOptions.Val) is { } v ? SourceFiles.Absolute(v) : null;
         int? labelColumn = args.GetValue(CommonOptions.LabelColumn);
-        var train = new DataSpec(trainSource, DataPart.Train, model, labelColumn, args.GetValue(CommonOptions.Features));
+        bool sparse = args.GetValue(CommonOptions.Sparse);
+        var train = new DataSpec(trainSource, DataPart.Train, model, labelColumn, args.GetValue(CommonOptions.Features), Sparse: sparse);
         if (valSource is null && !SyntheticSpec.IsSynthetic(trainSource))
             throw new UsageException("--val is required unless --train is synthetic");
         // A generated source used for validation gives its validation part (same truth, other rows).
         string source = valSource ?? trainSource;
         var validation = new DataSpec(source, SyntheticSpec.IsSynthetic(source) ? DataPart.Validation : DataPart.Train,
-            model, labelColumn);
+            model, labelColumn, Sparse: sparse);
         return (train, validation);
     }
 

@@ -24,7 +24,7 @@ public sealed class TestSet
     public static TestSet Load(string source, ProblemSpec problem, ProblemInfo info, Standardization? standardization)
     {
         var spec = new DataSpec(source, SyntheticSpec.IsSynthetic(source) ? DataPart.Test : DataPart.Train,
-            problem.Model, problem.Train.LabelColumn, info.Features);
+            problem.Model, problem.Train.LabelColumn, info.Features, Sparse: problem.Train.Sparse);
         var test = spec.Load();
         if (test.Features != info.Features)
             throw new DataFormatException(test.Source, 0, $"has {test.Features} features, the training set {info.TrainSource} has {info.Features}");
@@ -36,5 +36,5 @@ public sealed class TestSet
     }
 
     public EvaluationMetrics Evaluate(double[] theta) =>
-        Metrics.Evaluate(_model, new DataBlock(_rows.X, _rows.Y, _rows.Features), theta);
+        Metrics.Evaluate(_model, _rows.Block, theta);
 }

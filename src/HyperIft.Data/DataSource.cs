@@ -13,7 +13,9 @@ public readonly record struct RowWindow(int Start, int Count)
 
 /// <param name="AllowNonFinite">Accept NaN and ±∞ cells (data inspection only).</param>
 /// <param name="Window">Read only these rows (the others are skipped, not parsed); null: all rows.</param>
-public sealed record ReadOptions(int? LabelColumn = null, int? Features = null, bool AllowNonFinite = false, RowWindow? Window = null);
+/// <param name="Sparse">Store the features sparse (CSR) whatever the format (LIBSVM files always are).</param>
+public sealed record ReadOptions(int? LabelColumn = null, int? Features = null, bool AllowNonFinite = false, RowWindow? Window = null,
+    bool Sparse = false);
 
 /// <summary>Which part of a source a data set is: generated sources make both from one truth.</summary>
 public enum DataPart { Train, Validation, Test }
@@ -25,13 +27,14 @@ public enum DataPart { Train, Validation, Test }
 /// a silo that sees other files refuses to read them.
 /// </summary>
 public sealed record DataSpec(string Source, DataPart Part, string Model, int? LabelColumn = null, int? Features = null,
-    string? Fingerprint = null)
+    string? Fingerprint = null, bool Sparse = false)
 {
     /// <summary>The data set, or only the rows of <paramref name="window"/> (what a shard holds).</summary>
     public Dataset Load(RowWindow? window = null)
     {
-        if (SyntheticSpec.IsSynthetic(Source)) return SyntheticData.GeneratePart(Model, SyntheticSpec.Parse(Source), Part, window);
-        return DataSource.Load(Source, new ReadOptions(LabelColumn, Features, Window: window));
+        if (!SyntheticSpec.IsSynthetic(Source)) return DataSource.Load(Source, new ReadOptions(LabelColumn, Features, Window: window, Sparse: Sparse));
+        var rows = SyntheticData.GeneratePart(Model, SyntheticSpec.Parse(Source), Part, window);
+        return Sparse ? rows.ToSparse() : rows;
     }
 
     /// <summary>Rows and features, reading the source without keeping its values.</summary>
@@ -62,7 +65,7 @@ public static partial class DataSource
     {
         options ??= new ReadOptions();
         var (name, range) = SplitRange(spec);
-        if (range is not { } r) return Read(name, options);
+        if (range is not { } r) return Stored(Read(name, options), options);
         // A row range of the source, and perhaps a shard's window inside it.
         int rows = Measure(name, options).Rows;
         int end = r.End ?? rows;
@@ -70,8 +73,11 @@ public static partial class DataSource
             throw new DataFormatException(spec, 0, $"row range [{r.Start}:{end}] is not inside its {rows} rows");
         var window = options.Window is { } w ? new RowWindow(r.Start + w.Start, w.Count) : new RowWindow(r.Start, end - r.Start);
         if (window.End > end) throw new DataFormatException(spec, 0, $"rows [{window.Start - r.Start}, {window.End - r.Start}) are outside its {end - r.Start} rows");
-        return Read(name, options with { Window = window });
+        return Stored(Read(name, options with { Window = window }), options);
     }
+
+    /// <summary>Dense formats are read dense and turned sparse when asked (one dense copy of the window on the way).</summary>
+    private static Dataset Stored(Dataset data, ReadOptions options) => options.Sparse ? data.ToSparse() : data;
 
     /// <summary>Rows and features of a source (after its row range), without keeping its values.</summary>
     public static (int Rows, int Features) Measure(string spec, ReadOptions? options = null)

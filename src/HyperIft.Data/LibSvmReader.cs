@@ -1,3 +1,5 @@
+using HyperIft.Numerics;
+
 namespace HyperIft.Data;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace HyperIft.Data;
 /// load_svmlight_file require: a repeated index has no agreed meaning (sum? last wins?) and an
 /// unsorted row is most often a broken writer, so both are errors rather than guesses. p is the largest index seen unless <c>features</c> is given, in which case a larger
 /// index is an error (a validation set must not have features the training set lacks).
-/// Stored densely: the kernels are dense. A window needs <c>features</c> (found by <see cref="Measure"/>).
+/// Stored sparse (CSR), in time and memory proportional to the entries. A window needs <c>features</c>
+/// (found by <see cref="Measure"/>).
 /// </summary>
 internal static class LibSvmReader
 {
@@ -14,11 +17,47 @@ internal static class LibSvmReader
     {
         if (window is not null && features is null)
             throw new ArgumentException("reading a window of a LIBSVM file needs its feature count");
-        var rows = new List<(int Index, double Value)[]>();
-        var y = new List<double>();
-        var lines = new List<int>();
-        int maxIndex = 0, seen = 0;
+        // A counting pass first, so that the rows go straight into arrays of their final size: no
+        // growing lists, whose doubling and last copy would triple the peak for a large file.
+        var (rowCount, entryCount, seen) = Count(path, window);
+        if (seen == 0) throw new DataFormatException(path, 0, "has no data rows");
+        if (window is { } win && win.End > seen)
+            throw new DataFormatException(path, 0, $"rows [{win.Start}, {win.End}) are outside its {seen} rows");
+        if (entryCount > Array.MaxLength)
+            throw new DataFormatException(path, 0, $"{entryCount} non-zero values are more than one block holds ({Array.MaxLength}); use more shards");
+
+        var rowStart = new int[rowCount + 1];
+        var columns = new int[entryCount];
+        var values = new double[entryCount];
+        var y = new double[rowCount];
+        var lines = new int[rowCount];
+        int maxIndex = 0, index = -1, row = 0, entry = 0;
         foreach (var (text, line) in DataLines(path))
+        {
+            index++;
+            if (window is { } w && !w.Contains(index))
+            {
+                if (index >= w.End) break;
+                continue;
+            }
+            y[row] = ParseRow(text, path, line, features, allowNonFinite, columns, values, ref entry, ref maxIndex);
+            lines[row++] = line;
+            rowStart[row] = entry;
+        }
+
+        int width = features ?? maxIndex;
+        if (width < 1) throw new DataFormatException(path, 0, "has no features");
+        // Indices are stored 0-based.
+        for (int k = 0; k < entry; k++) columns[k]--;
+        return new Dataset(path, new SparseRows(rowStart, columns, values, width), y, lines);
+    }
+
+    /// <summary>The rows of the window (all rows without one), their index:value entries, and the file's rows.</summary>
+    private static (int Rows, long Entries, int Seen) Count(string path, RowWindow? window)
+    {
+        int rows = 0, seen = 0;
+        long entries = 0;
+        foreach (var (text, _) in DataLines(path))
         {
             int index = seen++;
             if (window is { } w && !w.Contains(index))
@@ -26,27 +65,10 @@ internal static class LibSvmReader
                 if (index >= w.End) break;
                 continue;
             }
-
-            var entries = new List<(int, double)>();
-            y.Add(ParseRow(text, path, line, features, allowNonFinite, entries, ref maxIndex));
-            rows.Add(entries.ToArray());
-            lines.Add(line);
+            rows++;
+            entries += text.AsSpan().Count(':');
         }
-        if (seen == 0) throw new DataFormatException(path, 0, "has no data rows");
-        if (window is { } win && win.End > seen)
-            throw new DataFormatException(path, 0, $"rows [{win.Start}, {win.End}) are outside its {seen} rows");
-
-        int width = features ?? maxIndex;
-        if (width < 1) throw new DataFormatException(path, 0, "has no features");
-        // One stray huge index makes every row that wide: say so rather than overflow.
-        if ((long)rows.Count * width > Array.MaxLength)
-            throw new DataFormatException(path, 0,
-                $"{rows.Count} rows × {width} features are more values than one dense array holds ({Array.MaxLength}); is a feature index wrong?");
-        var x = new double[rows.Count * width];
-        for (int i = 0; i < rows.Count; i++)
-            foreach (var (index, value) in rows[i])
-                x[i * width + index - 1] = value;
-        return new Dataset(path, width, x, y.ToArray(), lines.ToArray());
+        return (rows, entries, seen);
     }
 
     /// <summary>Rows and features (the largest index, unless given), parsing indices but no values.</summary>
@@ -56,7 +78,8 @@ internal static class LibSvmReader
         foreach (var (text, line) in DataLines(path))
         {
             rows++;
-            ParseRow(text, path, line, features, allowNonFinite: true, entries: null, ref maxIndex);
+            int none = 0;
+            ParseRow(text, path, line, features, allowNonFinite: true, null, null, ref none, ref maxIndex);
         }
         if (rows == 0) throw new DataFormatException(path, 0, "has no data rows");
         int width = features ?? maxIndex;
@@ -66,10 +89,11 @@ internal static class LibSvmReader
 
     /// <summary>
     /// One row: returns its label and checks its indices, raising <paramref name="maxIndex"/>; with
-    /// <paramref name="entries"/>, also parses the values into it (measuring skips them).
+    /// <paramref name="values"/>, also parses the entries into the arrays from <paramref name="entry"/> on
+    /// (measuring skips them).
     /// </summary>
     private static double ParseRow(string text, string path, int line, int? features, bool allowNonFinite,
-        List<(int, double)>? entries, ref int maxIndex)
+        int[]? columns, double[]? values, ref int entry, ref int maxIndex)
     {
         var row = text.AsSpan();
         double label = double.NaN;
@@ -81,7 +105,7 @@ internal static class LibSvmReader
             if (token.IsEmpty) continue;
             if (isLabel)
             {
-                if (entries is not null) label = NumberParser.Parse(token, path, line, "label", allowNonFinite);
+                if (values is not null) label = NumberParser.Parse(token, path, line, "label", allowNonFinite);
                 isLabel = false;
                 continue;
             }
@@ -90,7 +114,9 @@ internal static class LibSvmReader
             int feature = FeatureIndex(token, colon, path, line, features, previous);
             previous = feature;
             maxIndex = Math.Max(maxIndex, feature);
-            entries?.Add((feature, NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {feature}", allowNonFinite)));
+            if (values is null) continue;
+            columns![entry] = feature;
+            values[entry++] = NumberParser.Parse(token[(colon + 1)..], path, line, $"value of feature {feature}", allowNonFinite);
         }
         return label;
     }

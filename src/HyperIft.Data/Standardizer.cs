@@ -2,7 +2,8 @@ namespace HyperIft.Data;
 
 /// <summary>
 /// Training mean and standard deviation (population, as scikit-learn's StandardScaler), applied to
-/// any set: x ← (x − μ)/σ, with σ = 1 for a constant column (centered, left unscaled).
+/// any set: x ← (x − μ)/σ, with σ = 1 for a constant column (centered, left unscaled). Centering
+/// fills in the zeros, so sparse rows come out dense.
 /// </summary>
 public sealed class Standardizer
 {
@@ -25,6 +26,7 @@ public sealed class Standardizer
     /// <summary>Column means and sums of squared deviations (Welford: one pass, no cancellation).</summary>
     public static (double[] Mean, double[] SquaredDeviations) Moments(Dataset data)
     {
+        data = data.ToDense();
         int p = data.Features;
         var mean = new double[p];
         var m2 = new double[p];
@@ -74,6 +76,7 @@ public sealed class Standardizer
     {
         if (data.Features != Mean.Length)
             throw new ArgumentException($"{data.Source} has {data.Features} features, the scaler {Mean.Length}.");
+        data = data.ToDense(); // centered values are no longer sparse
         var x = new double[data.X.Length];
         int p = data.Features;
         for (int i = 0; i < data.Rows; i++)

@@ -144,7 +144,7 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         {
             throw new ProblemInputException(e.Message);
         }
-        return (summary, new TrainingShard(model, new DataBlock(rows.X, rows.Y, rows.Features)));
+        return (summary, new TrainingShard(model, rows.Block));
     }
 
     private TrainingShard RequireShard() =>

@@ -64,6 +64,11 @@ public static class ProblemBuilder
         {
             throw new ProblemInputException(e.Message);
         }
+        // p is bounded by the largest index of a sparse file, not by memory: say when θ cannot exist.
+        long weights = (long)model.Features * (hidden.Length > 0 ? hidden[0] : model.Name == "softmax" ? model.Classes : 1);
+        if (weights > Array.MaxLength / 4)
+            throw new ProblemInputException(
+                $"{model.Name} over {model.Features} features has {weights} first-layer weights, more than θ can hold; is a feature index wrong?");
         return ModelKinds.Create(model.Name, new ModelShape(model.Features, model.Classes, model.Intercept, hidden, activation));
     }
 
@@ -100,8 +105,7 @@ public static class ProblemBuilder
         LabelCheck.Validate(model, train);
         LabelCheck.Validate(model, validation);
         CheckLabelSet(spec, labels);
-        var problem = new BilevelProblem(model, hyper, new DataBlock(train.X, train.Y, train.Features),
-            new DataBlock(validation.X, validation.Y, validation.Features));
+        var problem = new BilevelProblem(model, hyper, train.Block, validation.Block);
         return new LocalObjective(problem, spec.Shards) { InitialTheta = InitialTheta(spec, model) };
     }
 

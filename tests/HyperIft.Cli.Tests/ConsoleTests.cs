@@ -66,6 +66,29 @@ public class ConsoleTests : TempFolderTests
     }
 
     [Fact]
+    public void Data_inspect_reports_storage_and_density()
+    {
+        var svm = Temp.Write("d.svm", "1 2:0.5 9:1\n0 1:2\n1\n");
+        var r = CliRunner.Run("data", "inspect", svm, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var s = doc.RootElement;
+        Assert.Equal(9, s.GetProperty("features").GetInt32());
+        Assert.Equal("sparse", s.GetProperty("storage").GetString());
+        Assert.Equal(3, s.GetProperty("storedValues").GetInt64());
+        Assert.Equal(3.0 / 27.0, s.GetProperty("density").GetDouble(), 1e-15);
+        Assert.Equal(3 * 12 + 4 * 4, s.GetProperty("storedBytes").GetInt64());
+        Assert.Contains("storage    sparse, 3 stored values", CliRunner.Run("data", "inspect", svm).Stdout);
+
+        var csv = Temp.Write("d.csv", "a,b,c,y\n0,1,0,2\n0,0,0,0\n");
+        using var dense = JsonDocument.Parse(CliRunner.Run("data", "inspect", csv, "--json").Stdout);
+        Assert.Equal(("dense", 6L), (dense.RootElement.GetProperty("storage").GetString(), dense.RootElement.GetProperty("storedValues").GetInt64()));
+        using var sparse = JsonDocument.Parse(CliRunner.Run("data", "inspect", csv, "--sparse", "--json").Stdout);
+        Assert.Equal(("sparse", 1L), (sparse.RootElement.GetProperty("storage").GetString(), sparse.RootElement.GetProperty("storedValues").GetInt64()));
+        Assert.Equal(5.0 / 6.0, sparse.RootElement.GetProperty("zeroFraction").GetDouble(), 1e-15);
+    }
+
+    [Fact]
     public void Results_folder_holds_results_history_lambda_and_real_plots()
     {
         string output = Temp.PathOf("run");

@@ -37,6 +37,62 @@ public class HypergradCommandTests : TempFolderTests
         for (int i = 0; i < x.Length; i++) Assert.Equal(y[i], x[i], 1e-12 * y.Max(Math.Abs));
     }
 
+    [Theory]
+    [InlineData("softmax", "l2-param")]
+    [InlineData("logistic", "example-weights")]
+    [InlineData("mlp", "l2-layer")]
+    public void Sparse_storage_gives_the_dense_hypergradient(string model, string kind)
+    {
+        // Synthetic rows with most entries zeroed, once as CSV read dense, once with --sparse.
+        var (train, val) = SyntheticData.Generate(model, new SyntheticSpec(90, 12, 3, 4));
+        Dataset Thin(Dataset d) => d.WithFeatures(d.X.Select((x, i) => (i * 7919 % 10) < 7 ? 0 : x).ToArray());
+        string trainCsv = CliRunner.WriteCsv(Temp.PathOf("thin-train.csv"), Thin(train));
+        string valCsv = CliRunner.WriteCsv(Temp.PathOf("thin-val.csv"), Thin(val));
+        string[] Args(params string[] more) =>
+            ["hypergrad", "--model", model, "--hyper", kind, "--train", trainCsv, "--val", valCsv, "--lambda", kind == "example-weights" ? "0.2" : "-2",
+             "--tol", "1e-11", "--shards", "3", "--json", .. (model == "mlp" ? ["--hidden", "6"] : Array.Empty<string>()), .. more];
+        var dense = CliRunner.Run(Args());
+        var sparse = CliRunner.Run(Args("--sparse"));
+        Assert.True(dense.ExitCode == 0, dense.Stderr);
+        Assert.True(sparse.ExitCode == 0, sparse.Stderr);
+        using var a = JsonDocument.Parse(dense.Stdout);
+        using var b = JsonDocument.Parse(sparse.Stdout);
+        var x = a.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var y = b.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(x.Length, y.Length);
+        double scale = x.Max(Math.Abs);
+        Assert.True(scale > 1e-8, "a vanishing hypergradient would make this test vacuous");
+        for (int i = 0; i < x.Length; i++) Assert.Equal(x[i], y[i], 1e-9 * scale);
+    }
+
+    [Fact]
+    public void L2_feature_over_a_million_sparse_features_works_and_unused_features_get_zero()
+    {
+        // 60 rows, 5 entries each, over p = 10⁶: dense this would be 480 MB of X; sparse it is 300 entries.
+        var random = new Random(3);
+        var used = new SortedSet<int>();
+        string Rows(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
+        {
+            var columns = Enumerable.Range(0, 5).Select(_ => random.Next(1, 200) * 5000).Distinct().Order().ToArray();
+            used.UnionWith(columns);
+            return $"{i % 2} " + string.Join(' ', columns.Select(c => $"{c}:{1 + random.NextDouble():R}")) + "\n";
+        }));
+        string train = Temp.Write("wide.svm", Rows(60) + "0 1000000:0.5\n");
+        used.Add(1000000);
+        string val = Temp.Write("wide-val.svm", Rows(30));
+        var r = CliRunner.Run("hypergrad", "--model", "logistic", "--hyper", "l2-feature", "--train", train, "--val", val,
+            "--lambda", "-3", "--shards", "2", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(1_000_000, doc.RootElement.GetProperty("p").GetInt32());
+        var g = doc.RootElement.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(1_000_000, g.Length);
+        // A feature no training row has keeps θ_f = 0 at every λ_f: its hypergradient is exactly 0.
+        for (int f = 0; f < g.Length; f++)
+            if (!used.Contains(f + 1)) Assert.True(g[f] == 0, $"feature {f + 1} is in no row, yet dg/dλ = {g[f]}");
+        Assert.True(used.Count(c => c < 1000000 && g[c - 1] != 0) > used.Count / 2, "the used features should move g");
+    }
+
     [Fact]
     public void Json_output_is_one_object_with_the_spec_fields()
     {

@@ -40,7 +40,7 @@ public class DataSourceTests : TempFolderTests
             var (rows, features) = DataSource.Measure(source, options);
             Assert.Equal((whole.Rows, whole.Features), (rows, features));
             var window = DataSource.Load(source, options with { Window = new RowWindow(1, rows - 1) });
-            Assert.Equal(whole.X[whole.Features..], window.X);
+            Assert.Equal(whole.ToDense().X[whole.Features..], window.ToDense().X);
             Assert.Equal(whole.Y[1..], window.Y);
             Assert.Equal(whole.LocateLabel(1), window.LocateLabel(0));
         }

@@ -3,13 +3,17 @@ namespace HyperIft.Data.Tests;
 public class LibSvmReaderTests : TempFolderTests
 {
     [Fact]
-    public void Reads_sparse_rows_densely_with_one_based_indices()
+    public void Reads_rows_into_csr_with_one_based_indices()
     {
         var path = Temp.Write("a.svm", "+1 1:0.5 3:2 # comment\n-1 2:1.5\n\n0 3:-1\n");
         var d = LibSvmReader.Read(path);
         Assert.Equal(3, d.Features);
         Assert.Equal([1.0, -1.0, 0.0], d.Y);
-        Assert.Equal([0.5, 0, 2, 0, 1.5, 0, 0, 0, -1], d.X);
+        Assert.True(d.IsSparse);
+        Assert.Equal([0, 2, 3, 4], d.Sparse.RowStart.ToArray());
+        Assert.Equal([0, 2, 1, 2], d.Sparse.Columns.ToArray());
+        Assert.Equal([0.5, 2, 1.5, -1], d.Sparse.Values.ToArray());
+        Assert.Equal([0.5, 0, 2, 0, 1.5, 0, 0, 0, -1], d.ToDense().X);
         Assert.Equal($"{path}:4", d.LocateLabel(2));
     }
 
@@ -48,10 +52,25 @@ public class LibSvmReaderTests : TempFolderTests
     }
 
     [Fact]
-    public void An_index_too_large_to_store_densely_is_bad_input_not_an_overflow()
+    public void A_huge_index_costs_nothing_sparse_and_is_bad_input_dense()
     {
         var path = Temp.Write("wide.svm", "1 2000000000:1\n0 1:1\n");
-        Assert.StartsWith($"{path}: 2 rows × 2000000000 features are more values than one dense array holds",
-            Assert.Throws<DataFormatException>(() => LibSvmReader.Read(path)).Message);
+        var d = LibSvmReader.Read(path);
+        Assert.Equal((2000000000, 2L), (d.Features, d.StoredValues));
+        Assert.StartsWith($"{path}: 2 rows × 2000000000 features are too many values to store dense",
+            Assert.Throws<DataFormatException>(() => d.ToDense()).Message);
+    }
+
+    [Fact]
+    public void A_window_holds_only_its_rows_entries()
+    {
+        var path = Temp.Write("win.svm", "0 1:1 4:2\n1 2:3\n# c\n\n0\n1 1:5 2:6 3:7\n");
+        var window = LibSvmReader.Read(path, features: 4, window: new RowWindow(1, 3));
+        Assert.Equal([1.0, 0, 1], window.Y);
+        Assert.Equal(4L, window.StoredValues);
+        Assert.Equal([0, 3, 0, 0, 0, 0, 0, 0, 5, 6, 7, 0], window.ToDense().X);
+        Assert.Equal($"{path}:6", window.LocateLabel(2));
+        var whole = LibSvmReader.Read(path).ToDense();
+        Assert.Equal(whole.Slice(1, 4).X, LibSvmReader.Read(path).Slice(1, 4).ToDense().X);
     }
 }

@@ -17,14 +17,15 @@ public static class DataInspectCommand
     public static readonly Option<string> Model = Declare.Choice("--model", "MODEL", ModelKinds.Names, $"for synthetic sources: {Declare.Alternatives(ModelKinds.Names)}", "logistic");
 
     public static readonly CliCommand Command = new("inspect", Summary, Example,
-        [CommonOptions.LabelColumn, CommonOptions.Features, Model, CommonOptions.Json], Run, Source);
+        [CommonOptions.LabelColumn, CommonOptions.Features, CommonOptions.Sparse, Model, CommonOptions.Json], Run, Source);
 
     public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         string source = args.GetValue(Source)!;
         var data = SyntheticSpec.IsSynthetic(source)
-            ? new DataSpec(source, DataPart.Train, args.GetValue(Model)!).Load()
-            : DataSource.Load(source, new ReadOptions(args.GetValue(CommonOptions.LabelColumn), args.GetValue(CommonOptions.Features), AllowNonFinite: true));
+            ? new DataSpec(source, DataPart.Train, args.GetValue(Model)!, Sparse: args.GetValue(CommonOptions.Sparse)).Load()
+            : DataSource.Load(source, new ReadOptions(args.GetValue(CommonOptions.LabelColumn), args.GetValue(CommonOptions.Features), AllowNonFinite: true,
+                Sparse: args.GetValue(CommonOptions.Sparse)));
         var s = DataSummary.Of(data);
         var inv = CultureInfo.InvariantCulture;
         if (args.GetValue(CommonOptions.Json))
@@ -38,17 +39,23 @@ public static class DataInspectCommand
         stdout.WriteLine(s.Labels.Count > 0
             ? $"labels     {string.Join(", ", s.Labels.Select(l => l.ToString(inv)))}"
             : string.Create(inv, $"labels     {s.DistinctLabels} distinct values in [{s.LabelMin:G6}, {s.LabelMax:G6}]"));
-        stdout.WriteLine(string.Create(inv, $"sparsity   {100 * s.ZeroFraction:F2}% of feature values are 0"));
+        stdout.WriteLine(string.Create(inv, $"sparsity   {100 * s.ZeroFraction:F2}% of feature values are 0 (density {100 * (1 - s.ZeroFraction):G4}%)"));
+        stdout.WriteLine(string.Create(inv, $"storage    {s.Storage}, {s.StoredValues} stored values ({StoredBytes(s) / 1048576.0:F1} MiB)"));
         stdout.WriteLine($"NaN / Inf  {s.NaNCount} / {s.InfinityCount}{(s.NaNCount + s.InfinityCount > 0 ? "  (tuning on this file will stop at the first one, naming its line)" : "")}");
         return Task.FromResult(0);
     }
+
+    /// <summary>Bytes of the features as stored: 8 a value dense; CSR adds a 4-byte column a value and a 4-byte offset a row.</summary>
+    internal static long StoredBytes(DataSummary s) => s.Storage == "sparse" ? 12 * s.StoredValues + 4L * (s.Rows + 1) : 8 * s.StoredValues;
 }
 
 /// <summary><c>data inspect --json</c>: what a data set holds; no label range when it has no finite label.</summary>
 public sealed record DataSummaryJson(
     string Source, int Rows, int Features, int DistinctLabels, IReadOnlyList<double> Labels, double? LabelMin, double? LabelMax,
-    double ZeroFraction, [property: JsonPropertyName("nanCount")] long NaNCount, [property: JsonPropertyName("infCount")] long InfinityCount)
+    double ZeroFraction, [property: JsonPropertyName("nanCount")] long NaNCount, [property: JsonPropertyName("infCount")] long InfinityCount,
+    double Density, string Storage, long StoredValues, long StoredBytes)
 {
     public static DataSummaryJson Of(DataSummary s) => new(s.Source, s.Rows, s.Features, s.DistinctLabels, s.Labels,
-        s.DistinctLabels > 0 ? s.LabelMin : null, s.DistinctLabels > 0 ? s.LabelMax : null, s.ZeroFraction, s.NaNCount, s.InfinityCount);
+        s.DistinctLabels > 0 ? s.LabelMin : null, s.DistinctLabels > 0 ? s.LabelMax : null, s.ZeroFraction, s.NaNCount, s.InfinityCount,
+        1 - s.ZeroFraction, s.Storage, s.StoredValues, DataInspectCommand.StoredBytes(s));
 }

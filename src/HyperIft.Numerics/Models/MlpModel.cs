@@ -74,7 +74,7 @@ public sealed class MlpModel : Model
         for (int start = 0; start < data.Rows; start += BlockRows)
         {
             int rows = Math.Min(BlockRows, data.Rows - start);
-            var x = data.X.Span.Slice(start * Layout.Features, rows * Layout.Features);
+            var x = data.Slice(start, rows);
             var z = cache.IsEmpty ? work.Outputs.AsSpan(0, rows * CacheWidth) : cache.Slice(start * CacheWidth, rows * CacheWidth);
             var rowLoss = work.RowLoss.AsSpan(0, rows);
             Forward(x, rows, theta, z, y.Slice(start, rows), rowLoss);
@@ -89,7 +89,7 @@ public sealed class MlpModel : Model
                 loss += c * rowLoss[i];
                 for (int j = 0; j < Classes; j++) g[i * Classes + j] = c * (pi[i * Classes + j] - (j == label ? 1.0 : 0.0));
             }
-            Backward(x, rows, theta, z, work, grad, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
+            Backward(rows, theta, z, work, grad, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
         }
         FirstLayerWeights(data, firstDelta.Span, grad);
         return loss;
@@ -104,7 +104,7 @@ public sealed class MlpModel : Model
         for (int start = 0; start < data.Rows; start += BlockRows)
         {
             int rows = Math.Min(BlockRows, data.Rows - start);
-            var x = data.X.Span.Slice(start * Layout.Features, rows * Layout.Features);
+            var x = data.Slice(start, rows);
             var z = cache.Slice(start * CacheWidth, rows * CacheWidth);
             var ru = work.Ru.AsSpan(0, rows * CacheWidth);
             var rz = work.Rz.AsSpan(0, rows * CacheWidth);
@@ -128,7 +128,7 @@ public sealed class MlpModel : Model
                     rg[i * Classes + j] = c * p[j] * (r[j] - pr);
                 }
             }
-            BackwardR(x, rows, theta, v, z, ru, rz, work, hv, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
+            BackwardR(rows, theta, v, z, ru, rz, work, hv, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
         }
         FirstLayerWeights(data, firstDelta.Span, hv);
     }
@@ -138,8 +138,7 @@ public sealed class MlpModel : Model
     /// shard rather than one a block, because it is the largest of all and runs fastest with a long k.
     /// </summary>
     private void FirstLayerWeights(DataBlock data, ReadOnlySpan<double> delta, Span<double> target) =>
-        Gemm.Multiply(true, false, Layout.Features, _width[0], data.Rows, data.X.Span, Layout.Features, delta, _width[0],
-            W(target, 0), _width[0], accumulate: true);
+        data.AddTransposedProduct(delta, _width[0], W(target, 0));
 
     /// <summary>∇ℓ_i·v = (π_i − e_{y_i})ᵀ R(o_i): ℓ_i reaches θ only through the outputs, so one forward R pass gives every row.</summary>
     public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
@@ -150,7 +149,7 @@ public sealed class MlpModel : Model
         for (int start = 0; start < data.Rows; start += BlockRows)
         {
             int rows = Math.Min(BlockRows, data.Rows - start);
-            var x = data.X.Span.Slice(start * Layout.Features, rows * Layout.Features);
+            var x = data.Slice(start, rows);
             var z = cache.Slice(start * CacheWidth, rows * CacheWidth);
             var ru = work.Ru.AsSpan(0, rows * CacheWidth);
             ForwardR(x, rows, theta, v, z, ru, work.Rz.AsSpan(0, rows * CacheWidth));
@@ -176,7 +175,7 @@ public sealed class MlpModel : Model
         {
             int rows = Math.Min(BlockRows, data.Rows - start);
             var z = work.Outputs.AsSpan(0, rows * CacheWidth);
-            Forward(data.X.Span.Slice(start * Layout.Features, rows * Layout.Features), rows, theta, z, [], []);
+            Forward(data.Slice(start, rows), rows, theta, z, [], []);
             Out(z, rows, Layers - 1).CopyTo(outputs.Slice(start * Classes, rows * Classes)); // probabilities: same argmax as the scores
         }
     }
@@ -186,9 +185,6 @@ public sealed class MlpModel : Model
 
     private ReadOnlySpan<double> Out(ReadOnlySpan<double> block, int rows, int l) => block.Slice(rows * _prefix[l], rows * _width[l]);
 
-    /// <summary>The input of layer l: the rows themselves, or the previous layer's outputs.</summary>
-    private ReadOnlySpan<double> In(ReadOnlySpan<double> x, ReadOnlySpan<double> block, int rows, int l) =>
-        l == 0 ? x : Out(block, rows, l - 1);
 
     private ReadOnlySpan<double> W(ReadOnlySpan<double> theta, int l) => theta.Slice(Layout.Weights[l].Offset, Layout.Weights[l].Count);
 
@@ -198,9 +194,15 @@ public sealed class MlpModel : Model
 
     private Span<double> B(Span<double> theta, int l) => theta.Slice(Layout.Biases[l].Offset, Layout.Biases[l].Count);
 
-    /// <summary>out = in·W (+ out when accumulating): the one product shape of the forward passes.</summary>
-    private void Product(ReadOnlySpan<double> input, int rows, int l, ReadOnlySpan<double> weights, Span<double> output, bool accumulate) =>
-        Gemm.Multiply(false, false, rows, _width[l], _inputs[l], input, _inputs[l], weights, _width[l], output, _width[l], accumulate);
+    /// <summary>
+    /// out = in·W (+ out when accumulating): the one product shape of the forward passes, whose input is
+    /// the rows themselves for the first layer (dense or sparse) and the previous layer's outputs after.
+    /// </summary>
+    private void Product(DataBlock x, ReadOnlySpan<double> block, int rows, int l, ReadOnlySpan<double> weights, Span<double> output, bool accumulate)
+    {
+        if (l == 0) x.Multiply(weights, _width[0], output, accumulate);
+        else Gemm.Multiply(false, false, rows, _width[l], _inputs[l], Out(block, rows, l - 1), _inputs[l], weights, _width[l], output, _width[l], accumulate);
+    }
 
     /// <summary>Adds a bias to every row (the output layer's has C − 1 entries: the last class's is pinned at 0).</summary>
     private static void AddBias(Span<double> output, int rows, int width, ReadOnlySpan<double> bias)
@@ -218,13 +220,13 @@ public sealed class MlpModel : Model
     /// Hidden outputs z_l = a(W_lᵀ z_{l−1} + b_l) and probabilities π into a block's cache; with labels,
     /// each row's −log π_y, taken from the scores (log-sum-exp) so that it stays finite when π_y underflows.
     /// </summary>
-    private void Forward(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> theta, Span<double> block,
+    private void Forward(DataBlock x, int rows, ReadOnlySpan<double> theta, Span<double> block,
         ReadOnlySpan<double> labels, Span<double> rowLoss)
     {
         for (int l = 0; l < Layers; l++)
         {
             var output = Out(block, rows, l);
-            Product(In(x, block, rows, l), rows, l, W(theta, l), output, accumulate: false);
+            Product(x, block, rows, l, W(theta, l), output, accumulate: false);
             AddBias(output, rows, _width[l], B(theta, l));
             if (l < Layers - 1) Activation.Apply(output);
             else
@@ -242,7 +244,7 @@ public sealed class MlpModel : Model
     /// Backpropagates g = ∂(Σ c ℓ)/∂o (in <c>work.D</c>) and adds the gradient to <paramref name="grad"/>:
     /// ∇W_l += z_{l−1}ᵀ δ_l, ∇b_l += Σ δ_l, δ_{l−1} = (δ_l W_lᵀ) ⊙ a'(z_{l−1}).
     /// </summary>
-    private void Backward(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> block,
+    private void Backward(int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> block,
         Workspace work, Span<double> grad, Span<double> firstDelta)
     {
         var delta = work.D;
@@ -256,7 +258,7 @@ public sealed class MlpModel : Model
                 d.CopyTo(firstDelta); // xᵀδ₁ is taken once for the shard (FirstLayerWeights)
                 break;
             }
-            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, In(x, block, rows, l), _inputs[l], d, _width[l],
+            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, Out(block, rows, l - 1), _inputs[l], d, _width[l],
                 W(grad, l), _width[l], accumulate: true);
             var below = next.AsSpan(0, rows * _inputs[l]);
             Gemm.Multiply(false, true, rows, _inputs[l], _width[l], d, _width[l], W(theta, l), _width[l], below, _inputs[l], accumulate: false);
@@ -271,14 +273,14 @@ public sealed class MlpModel : Model
     /// and output z_l (into <paramref name="rz"/>): R(u_l) = R(z_{l−1}) W_l + z_{l−1} V_l + V_b,
     /// R(z_l) = a'(u_l) ⊙ R(u_l), with R(z₀) = R(x) = 0. The last layer's R(o) is in ru.
     /// </summary>
-    private void ForwardR(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> v,
+    private void ForwardR(DataBlock x, int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> v,
         ReadOnlySpan<double> block, Span<double> ru, Span<double> rz)
     {
         for (int l = 0; l < Layers; l++)
         {
             var r = Out(ru, rows, l);
-            Product(In(x, block, rows, l), rows, l, W(v, l), r, accumulate: false);
-            if (l > 0) Product(Out(rz, rows, l - 1), rows, l, W(theta, l), r, accumulate: true);
+            Product(x, block, rows, l, W(v, l), r, accumulate: false);
+            if (l > 0) Gemm.Multiply(false, false, rows, _width[l], _inputs[l], Out(rz, rows, l - 1), _inputs[l], W(theta, l), _width[l], r, _width[l], accumulate: true);
             AddBias(r, rows, _width[l], B(v, l));
             if (l == Layers - 1) break;
             var z = Out(block, rows, l);
@@ -292,7 +294,7 @@ public sealed class MlpModel : Model
     /// <c>work.RD</c>, adds R(∇W_l) = R(z_{l−1})ᵀ δ_l + z_{l−1}ᵀ R(δ_l) and R(∇b_l) = Σ R(δ_l) to
     /// <paramref name="hv"/>, going down with R(δ_{l−1}) = (R(δ_l) W_lᵀ + δ_l V_lᵀ) ⊙ a' + (δ_l W_lᵀ) ⊙ a'' ⊙ R(u_{l−1}).
     /// </summary>
-    private void BackwardR(ReadOnlySpan<double> x, int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> v,
+    private void BackwardR(int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> v,
         ReadOnlySpan<double> block, ReadOnlySpan<double> ru, ReadOnlySpan<double> rz, Workspace work, Span<double> hv,
         Span<double> firstDelta)
     {
@@ -307,7 +309,7 @@ public sealed class MlpModel : Model
                 rd.CopyTo(firstDelta); // R(z₀) = R(x) = 0: only xᵀR(δ₁), taken once for the shard
                 break;
             }
-            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, In(x, block, rows, l), _inputs[l], rd, _width[l], W(hv, l), _width[l], accumulate: true);
+            Gemm.Multiply(true, false, _inputs[l], _width[l], rows, Out(block, rows, l - 1), _inputs[l], rd, _width[l], W(hv, l), _width[l], accumulate: true);
             Gemm.Multiply(true, false, _inputs[l], _width[l], rows, Out(rz, rows, l - 1), _inputs[l], d, _width[l], W(hv, l), _width[l], accumulate: true);
 
             int below = _inputs[l];

@@ -56,6 +56,13 @@ public abstract class Model
     {
         CheckShapes(data, theta);
         int p = Layout.Features, k = Layout.Outputs;
+        if (data.IsSparse)
+        {
+            data.Multiply(theta[..Layout.WeightCount], k, outputs, accumulate: false);
+            for (int i = 0; i < data.Rows; i++)
+                for (int c = 0; c < Layout.Intercepts; c++) outputs[i * k + c] += theta[Layout.WeightCount + c];
+            return;
+        }
         for (int i = 0; i < data.Rows; i++)
         {
             var x = data.Row(i);

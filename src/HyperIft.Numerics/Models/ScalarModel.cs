@@ -25,11 +25,10 @@ public abstract class ScalarModel : Model
         double loss = 0, gb = 0;
         for (int i = 0; i < data.Rows; i++)
         {
-            var x = data.Row(i);
-            var (l, d1, d2) = Pointwise(Vec.Dot(x, w) + b, y[i]);
+            var (l, d1, d2) = Pointwise(data.RowDot(i, w) + b, y[i]);
             double c = Weight(rowWeights, i);
             loss += c * l;
-            Vec.Axpy(c * d1, x, gw);
+            data.AddRow(i, c * d1, gw);
             gb += c * d1;
             if (!cache.IsEmpty)
             {
@@ -51,9 +50,8 @@ public abstract class ScalarModel : Model
         double hb = 0;
         for (int i = 0; i < data.Rows; i++)
         {
-            var x = data.Row(i);
-            double t = Weight(rowWeights, i) * cache[2 * i + 1] * (Vec.Dot(x, vw) + vb);
-            Vec.Axpy(t, x, hw);
+            double t = Weight(rowWeights, i) * cache[2 * i + 1] * (data.RowDot(i, vw) + vb);
+            data.AddRow(i, t, hw);
             hb += t;
         }
         if (Layout.HasIntercept) hv[p] += hb;
@@ -66,9 +64,8 @@ public abstract class ScalarModel : Model
         double db = 0;
         for (int i = 0; i < data.Rows; i++)
         {
-            var x = data.Row(i);
             double t = Weight(rowWeights, i) * cache[2 * i + 1];
-            for (int f = 0; f < p; f++) diagonal[f] += t * x[f] * x[f];
+            data.AddRowSquares(i, t, diagonal);
             db += t;
         }
         if (Layout.HasIntercept) diagonal[p] += db;
@@ -81,6 +78,6 @@ public abstract class ScalarModel : Model
         var vw = v[..p];
         double vb = Layout.HasIntercept ? v[p] : 0.0;
         for (int i = 0; i < data.Rows; i++)
-            result[i] = cache[2 * i] * (Vec.Dot(data.Row(i), vw) + vb);
+            result[i] = cache[2 * i] * (data.RowDot(i, vw) + vb);
     }
 }

@@ -6,8 +6,9 @@ namespace HyperIft.Numerics.Models;
 /// Multinomial logistic regression: z = Wᵀx + b ∈ R^C, ℓ = −log softmax(z)_y.
 /// The last class's intercept is pinned at 0 (SPEC §3). Kernels work on a class-major copy of
 /// W (C×p) so that every score is one contiguous dot product; the cache keeps the probabilities.
+/// Sparse rows take the kernels of SoftmaxModel.Sparse.cs.
 /// </summary>
-public sealed class SoftmaxModel : Model
+public sealed partial class SoftmaxModel : Model
 {
     public SoftmaxModel(int features, int classes, bool intercept = true)
         : base(ParameterLayout.Softmax(features, classes, intercept))
@@ -26,6 +27,7 @@ public sealed class SoftmaxModel : Model
         Span<double> grad, Span<double> cache)
     {
         CheckShapes(data, theta);
+        if (data.IsSparse) return SparseLossGrad(data, theta, rowWeights, grad, cache);
         int p = Layout.Features, k = Classes;
         using var wt = ClassMajor(theta);
         using var gt = Scratch.Zeroed(p * k);
@@ -70,6 +72,11 @@ public sealed class SoftmaxModel : Model
     public override void Hvp(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         ReadOnlySpan<double> v, Span<double> hv)
     {
+        if (data.IsSparse)
+        {
+            SparseHvp(data, cache, rowWeights, v, hv);
+            return;
+        }
         int p = Layout.Features, k = Classes;
         using var vt = ClassMajor(v);
         using var ht = Scratch.Zeroed(p * k);
@@ -106,6 +113,11 @@ public sealed class SoftmaxModel : Model
     public override void HessianDiagonal(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights,
         Span<double> diagonal)
     {
+        if (data.IsSparse)
+        {
+            SparseHessianDiagonal(data, cache, rowWeights, diagonal);
+            return;
+        }
         int p = Layout.Features, k = Classes;
         for (int i = 0; i < data.Rows; i++)
         {
@@ -124,6 +136,11 @@ public sealed class SoftmaxModel : Model
     public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {
+        if (data.IsSparse)
+        {
+            SparseRowGradientDot(data, cache, v, result);
+            return;
+        }
         int k = Classes;
         using var vt = ClassMajor(v);
         Span<double> u = stackalloc double[k];
@@ -205,6 +222,9 @@ public sealed class SoftmaxModel : Model
             return s;
         }
 
-        public void Dispose() => ArrayPool<double>.Shared.Return(_array);
+        public void Dispose()
+        {
+            if (_array is not null) ArrayPool<double>.Shared.Return(_array); // default: nothing was rented
+        }
     }
 }
