@@ -22,7 +22,7 @@ rows), seeded, generated in chunks of 20,000 rows with numpy only:
   decimals (written as 0.dddddd, in [1e-6, 0.999999]); train.npz holds exactly the doubles the
   files' text reads as (q / 1e6, correctly rounded, is the double nearest to "0.dddddd");
 - labels: a ground truth w* with 10 % of the columns non-zero (N(0, 1)), scores s = x·w* scaled to
-  standard deviation 2.5 and centred at the median of the first chunk, y ~ Bernoulli(σ(s)): about 15 %
+  standard deviation 2.5 and centred at the median of the first chunk, y ~ Bernoulli(σ(s)): about 19 %
   of the labels disagree with sign(s) (label noise; the problem is not separable), classes balanced.
 Random streams: X of training from Generator([seed, 0]), its labels [seed, 1], X of validation
 [seed, 2], its labels [seed, 3]; w* from [seed, 4]. The text is assembled as bytes by vectorised

@@ -67,7 +67,11 @@ if [[ $cluster == 1 ]]; then
         kill -9 "$pid" 2>/dev/null || true
       done
       pids=()
-      [[ -n ${redis_port:-} ]] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+      if [[ -n ${redis_pid:-} ]]; then
+        redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$redis_pid" 2>/dev/null || true
+        wait "$redis_pid" 2>/dev/null || true
+        redis_pid=
+      fi
     }
     trap 'stop_cluster; rm -rf "$work"' EXIT
     # seven ports the kernel reports free: Redis, then each silo's silo, gateway and HTTP ports
@@ -80,6 +84,7 @@ for s in ss: s.close()')
     mkdir -p "$work/redis"
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --dir "$work/redis" \
       --logfile "$work/redis.log" &
+    redis_pid=$!
     for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
     cid=rcv1-bench-$$
     for i in 0 1; do
