@@ -25,6 +25,12 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     Task<Vector> HessianDiagonal(long point);
     Task<Vector> RowGradientDot(long point, Vector v);
 
+    /// <summary>XᵀX of the shard's rows (features × features), for the Kronecker preconditioner; needs no point.</summary>
+    Task<Vector> Gram();
+
+    /// <summary>Σ c_i Π_i at the point (outputs × outputs), for the Kronecker preconditioner.</summary>
+    Task<Vector> OutputCurvature(long point);
+
     /// <summary>Unweighted loss and gradient at θ (validation), leaving the point alone.</summary>
     Task<LossGradMessage> Evaluate(Vector theta);
 

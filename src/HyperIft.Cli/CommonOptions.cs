@@ -38,6 +38,8 @@ public static class CommonOptions
     public static readonly Option<double?> Damping = Declare.OptionalDouble("--damping", "DELTA",
         "solve (H + δI)v = ∇g: for an mlp whose Hessian at θ* is not positive definite", positive: true);
     public static readonly Option<bool> Jacobi = Declare.Flag("--jacobi", "Jacobi-precondition CG");
+    public static readonly Option<bool> Kronecker = Declare.Flag("--kronecker",
+        "precondition CG by the Hessian's Kronecker factors, S = XᵀX/n ⊗ mean output curvature + the L2 penalty (ridge, logistic, softmax; p ≤ 4096)");
     public static readonly Option<int> NeumannTerms = Declare.Int("--neumann-terms", "K", "terms of the Neumann series", 100, min: 1);
     public static readonly Option<double?> NeumannAlpha = Declare.OptionalDouble("--neumann-alpha", "ALPHA", "Neumann step α (default: 1/(1.1·λmax) by power iteration)", positive: true);
     public static readonly Option<int> Shards = Declare.Int("--shards", "K", "number of training-data shards", 1, min: 1, max: ProblemSpec.MaxShards);
@@ -57,7 +59,7 @@ public static class CommonOptions
     public static readonly Option[] RowWeightsData = Data.Select(o => o == Hyper ? RowWeightsHyper : o).ToArray();
 
     /// <summary>The solver options, then --json and --cluster.</summary>
-    public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, NeumannTerms, NeumannAlpha, Damping, Shards, Json, Cluster];
+    public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, Kronecker, NeumannTerms, NeumannAlpha, Damping, Shards, Json, Cluster];
 
     /// <summary>scikit-learn's MLPClassifier default: one hidden layer of 100 units.</summary>
     public const string DefaultHidden = "100";
@@ -79,6 +81,7 @@ public static class CommonOptions
             Jacobi: args.GetValue(Jacobi),
             NeumannTerms: args.GetValue(NeumannTerms),
             NeumannAlpha: args.GetValue(NeumannAlpha),
-            Damping: args.GetValue(Damping) ?? 0);
+            Damping: args.GetValue(Damping) ?? 0,
+            Kronecker: args.GetValue(Kronecker));
     }
 }

@@ -27,6 +27,8 @@ public static class ProblemOptions
                 if (args.Given(option)) throw new UsageException($"{option.Name} applies to a network (--model mlp), not to {model}");
         if (network && args.GetValue(CommonOptions.Jacobi))
             throw new UsageException("--jacobi needs the Hessian's diagonal, which mlp does not compute: drop --jacobi");
+        if (network && args.GetValue(CommonOptions.Kronecker))
+            throw new UsageException("--kronecker needs a Hessian with Kronecker factors (a linear model's), which mlp's is not: drop --kronecker");
         string? init = args.GetValue(CommonOptions.Init) is { } file ? Path.GetFullPath(file) : null;
         if (init is not null) LambdaFile.Read(init); // a bad value is reported by file and line before any work
         return new ProblemSpec(model, hyper, WithFingerprint(train), WithFingerprint(validation),

@@ -76,6 +76,19 @@ internal sealed class ClusterObjective : ShardedObjective
         return SumInOrder(parts, ParameterCount);
     }
 
+    protected override async ValueTask<double[]> SumGram(CancellationToken ct)
+    {
+        var parts = await FanOut(_train, async s => await VectorTransfer.Fetch(_train[s], await _train[s].Gram()), ct);
+        return SumInOrder(parts, Model.Layout.Features * Model.Layout.Features);
+    }
+
+    protected override async ValueTask<double[]> SumOutputCurvature(CancellationToken ct)
+    {
+        long point = _point;
+        var parts = await FanOut(_train, async s => await VectorTransfer.Fetch(_train[s], await _train[s].OutputCurvature(point)), ct);
+        return SumInOrder(parts, Model.Layout.Outputs * Model.Layout.Outputs);
+    }
+
     protected override async ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct)
     {
         long point = _point;

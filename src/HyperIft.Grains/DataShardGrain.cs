@@ -69,6 +69,18 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         return Mailbox.Post(await gate.Run(shard.HessianDiagonal));
     }
 
+    public async Task<Vector> Gram()
+    {
+        var shard = RequireShard();
+        return Mailbox.Post(await gate.Run(shard.Gram));
+    }
+
+    public async Task<Vector> OutputCurvature(long point)
+    {
+        var shard = RequirePoint(point);
+        return Mailbox.Post(await gate.Run(shard.OutputCurvature));
+    }
+
     public async Task<Vector> RowGradientDot(long point, Vector v)
     {
         var shard = RequirePoint(point);

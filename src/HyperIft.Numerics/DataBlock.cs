@@ -78,6 +78,25 @@ public readonly struct DataBlock
         else Gemm.Multiply(false, false, Rows, width, Features, X.Span, Features, m, width, output, width, accumulate);
     }
 
+    /// <summary>target (features × features) += XᵀX.</summary>
+    public void AddGram(Span<double> target)
+    {
+        if (!IsSparse)
+        {
+            Gemm.Multiply(true, false, Features, Features, Rows, X.Span, Features, X.Span, Features, target, Features, accumulate: true);
+            return;
+        }
+        for (int i = 0; i < Rows; i++)
+        {
+            var row = _sparse.Row(i);
+            for (int a = 0; a < row.Columns.Length; a++)
+            {
+                var line = target.Slice(row.Columns[a] * Features, Features);
+                for (int b = 0; b < row.Columns.Length; b++) line[row.Columns[b]] += row.Values[a] * row.Values[b];
+            }
+        }
+    }
+
     /// <summary>target (features × width) += Xᵀ·D, D rows × width.</summary>
     public void AddTransposedProduct(ReadOnlySpan<double> d, int width, Span<double> target)
     {

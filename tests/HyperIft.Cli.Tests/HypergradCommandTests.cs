@@ -94,6 +94,37 @@ public class HypergradCommandTests : TempFolderTests
     }
 
     [Fact]
+    public void Kronecker_preconditioning_gives_the_same_hypergradient_with_fewer_cg_iterations()
+    {
+        var (train, val) = SyntheticData.Generate("softmax", new SyntheticSpec(500, 20, 4, 6));
+        string trainCsv = CliRunner.WriteCsv(Temp.PathOf("k-train.csv"), train);
+        string valCsv = CliRunner.WriteCsv(Temp.PathOf("k-val.csv"), val);
+        JsonElement Run(params string[] more)
+        {
+            var r = CliRunner.Run(["hypergrad", "--model", "softmax", "--hyper", "l2-feature", "--train", trainCsv, "--val", valCsv,
+                "--lambda", "-7", "--tol", "1e-11", "--shards", "3", "--json", .. more]);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            return JsonDocument.Parse(r.Stdout).RootElement;
+        }
+        var plain = Run();
+        var kronecker = Run("--kronecker");
+        var x = plain.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var y = kronecker.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        double scale = x.Max(Math.Abs);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(x[i], y[i], 1e-8 * scale);
+        int before = plain.GetProperty("solver").GetProperty("iterations").GetInt32();
+        int after = kronecker.GetProperty("solver").GetProperty("iterations").GetInt32();
+        Assert.True(after < before, $"{after} preconditioned CG iterations against {before}");
+
+        var network = CliRunner.Run("hypergrad", "--model", "mlp", "--hyper", "l2", "--train", trainCsv, "--val", valCsv, "--kronecker");
+        Assert.Equal(2, network.ExitCode);
+        Assert.Contains("--kronecker", network.Stderr);
+        var both = CliRunner.Run("hypergrad", "--model", "softmax", "--hyper", "l2", "--train", trainCsv, "--val", valCsv, "--kronecker", "--jacobi");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("choose one", both.Stderr);
+    }
+
+    [Fact]
     public void Json_output_is_one_object_with_the_spec_fields()
     {
         var (train, val) = WriteData("logistic");

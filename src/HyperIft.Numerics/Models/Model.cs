@@ -40,6 +40,13 @@ public abstract class Model
         Span<double> result);
 
     /// <summary>
+    /// Adds Σ c_i Π_i (outputs × outputs, row-major), Π_i the Hessian of ℓ_i in score space, at the θ whose
+    /// cache is given: the output factor of the Kronecker preconditioner. Only models whose scores are linear in x have one.
+    /// </summary>
+    public virtual void AddOutputCurvature(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights, Span<double> curvature) =>
+        throw new NotSupportedException($"{Name} has no Kronecker-factored Hessian: --kronecker preconditions ridge, logistic and softmax");
+
+    /// <summary>
     /// True when f is convex in θ for every λ (the linear models): a Newton step is then always a
     /// descent direction. A network's inner problem needs a solver that copes with negative curvature.
     /// </summary>

@@ -71,6 +71,11 @@ public abstract class ScalarModel : Model
         if (Layout.HasIntercept) diagonal[p] += db;
     }
 
+    public override void AddOutputCurvature(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights, Span<double> curvature)
+    {
+        for (int i = 0; i < data.Rows; i++) curvature[0] += Weight(rowWeights, i) * cache[2 * i + 1];
+    }
+
     public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {

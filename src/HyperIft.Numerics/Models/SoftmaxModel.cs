@@ -133,6 +133,22 @@ public sealed partial class SoftmaxModel : Model
         }
     }
 
+    /// <summary>Σ c_i (diag π_i − π_i π_iᵀ).</summary>
+    public override void AddOutputCurvature(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights, Span<double> curvature)
+    {
+        int k = Classes;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            var prob = cache.Slice(i * k, k);
+            double c = Weight(rowWeights, i);
+            for (int a = 0; a < k; a++)
+            {
+                curvature[a * k + a] += c * prob[a];
+                for (int b = 0; b < k; b++) curvature[a * k + b] -= c * prob[a] * prob[b];
+            }
+        }
+    }
+
     public override void RowGradientDot(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {

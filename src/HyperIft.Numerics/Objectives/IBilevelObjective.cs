@@ -30,6 +30,10 @@ public interface IBilevelObjective
     /// <summary>diag(∇²_θ f), for the Jacobi preconditioner.</summary>
     ValueTask<double[]> TrainHessianDiagonal(CancellationToken ct = default);
 
+    /// <summary>A Kronecker-factored preconditioner of ∇²_θ f + shift·I (linear models), for <c>--kronecker</c>.</summary>
+    ValueTask<Solvers.KroneckerPreconditioner> KroneckerPreconditioner(double shift, CancellationToken ct = default) =>
+        throw new Solvers.SolverException("this objective has no Kronecker-factored preconditioner");
+
     /// <summary>(∂²f/∂λ∂θ)ᵀ v, a vector of length <see cref="HyperCount"/>.</summary>
     ValueTask<double[]> CrossTerm(double[] v, CancellationToken ct = default);
 

@@ -47,6 +47,12 @@ public sealed class LocalObjective : ShardedObjective
     protected override ValueTask<double[]> SumTrainHessianDiagonal(CancellationToken ct) =>
         ValueTask.FromResult(SumInOrder(Map(_train, (shard, _) => shard.HessianDiagonal(), ct), ParameterCount));
 
+    protected override ValueTask<double[]> SumGram(CancellationToken ct) =>
+        ValueTask.FromResult(SumInOrder(Map(_train, (shard, _) => shard.Gram(), ct), Model.Layout.Features * Model.Layout.Features));
+
+    protected override ValueTask<double[]> SumOutputCurvature(CancellationToken ct) =>
+        ValueTask.FromResult(SumInOrder(Map(_train, (shard, _) => shard.OutputCurvature(), ct), Model.Layout.Outputs * Model.Layout.Outputs));
+
     protected override ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct)
     {
         var parts = Map(_train, (shard, _) => shard.RowGradientDot(v), ct);

@@ -1,5 +1,6 @@
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
+using HyperIft.Numerics.Solvers;
 
 namespace HyperIft.Numerics.Objectives;
 
@@ -51,6 +52,12 @@ public abstract class ShardedObjective : IBilevelObjective
 
     protected abstract ValueTask<double[]> SumTrainHessianDiagonal(CancellationToken ct);
 
+    /// <summary>Σ_shards XᵀX (features × features).</summary>
+    protected abstract ValueTask<double[]> SumGram(CancellationToken ct);
+
+    /// <summary>Σ_shards Σ c_i Π_i at the point (outputs × outputs).</summary>
+    protected abstract ValueTask<double[]> SumOutputCurvature(CancellationToken ct);
+
     /// <summary>∇ℓ_i · v for every training row, in row order.</summary>
     protected abstract ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct);
 
@@ -86,6 +93,42 @@ public abstract class ShardedObjective : IBilevelObjective
         Hyper.PenaltyDiagonal(lambda, diagonal);
         return diagonal;
     }
+
+    /// <summary>
+    /// The Kronecker-factored preconditioner of ∇²_θ f + shift·I at the point (<see cref="KroneckerPreconditioner"/>):
+    /// the Gram matrix is gathered once a run, the output factor at every call, its basis once per λ.
+    /// </summary>
+    public async ValueTask<KroneckerPreconditioner> KroneckerPreconditioner(double shift, CancellationToken ct = default)
+    {
+        var lambda = RequirePoint().Lambda;
+        var layout = Model.Layout;
+        if (layout.Weights.Count != 1)
+            throw new SolverException($"{Model.Name} has no Kronecker-factored Hessian: --kronecker preconditions ridge, logistic and softmax");
+        int p = layout.Features, k = layout.Outputs;
+        if (p > GramBasis.MaxFeatures)
+            throw new SolverException($"--kronecker forms the {p}×{p} Gram matrix of the features; it is for at most {GramBasis.MaxFeatures} features");
+        if (_gram is null)
+        {
+            var gram = await SumGram(ct);
+            Vec.Scale(1.0 / TrainRows, gram);
+            _gram = new GramBasis(gram, p);
+        }
+        var curvature = await SumOutputCurvature(ct);
+        Vec.Scale(1.0 / TrainRows, curvature);
+        // The penalty's diagonal, averaged over the outputs of each feature (exact for l2, l2-layer, l2-feature).
+        var diagonal = new double[ParameterCount];
+        Hyper.PenaltyDiagonal(lambda, diagonal);
+        var penalty = new double[p];
+        for (int f = 0; f < p; f++)
+        {
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += diagonal[f * k + c];
+            penalty[f] = sum / k + shift;
+        }
+        return Solvers.KroneckerPreconditioner.Create(_gram.For(penalty), curvature, k, layout.Intercepts, shift);
+    }
+
+    private GramBasis? _gram;
 
     public async ValueTask<double[]> CrossTerm(double[] v, CancellationToken ct = default)
     {

@@ -76,6 +76,30 @@ public sealed class TrainingShard
         return diagonal;
     }
 
+    /// <summary>XᵀX of the shard's rows (features × features): the data never change, so it is formed once.</summary>
+    public double[] Gram()
+    {
+        if (_gram is null)
+        {
+            var gram = new double[(long)Data.Features * Data.Features];
+            Data.AddGram(gram);
+            _gram = gram;
+        }
+        return _gram;
+    }
+
+    private double[]? _gram;
+
+    /// <summary>Σ c_i Π_i at the point (outputs × outputs).</summary>
+    public double[] OutputCurvature()
+    {
+        RequirePoint();
+        int k = Model.Layout.Outputs;
+        var curvature = new double[k * k];
+        Model.AddOutputCurvature(Data, _cache, _rowWeights, curvature);
+        return curvature;
+    }
+
     /// <summary>∇ℓ_i · v for each row of the shard.</summary>
     public double[] RowGradientDot(ReadOnlySpan<double> v)
     {

@@ -19,6 +19,9 @@ public sealed class NewtonCg : IInnerSolver
     public int MaxIterations { get; init; } = 100;
     public int MaxCgIterations { get; init; } = 1000;
 
+    /// <summary>Precondition the Newton systems' CG by the Hessian's Kronecker factors (linear models).</summary>
+    public bool Kronecker { get; init; }
+
     private const double Armijo = 1e-4;
     private const int MaxBacktracks = 60;
 
@@ -44,6 +47,7 @@ public sealed class NewtonCg : IInnerSolver
                 Tolerance = Math.Min(0.5, Math.Sqrt(gradNorm)),
                 MaxIterations = MaxCgIterations,
                 VerifyResidual = false,
+                Kronecker = Kronecker,
             };
             var direction = (await cg.Solve(hessian, negGrad, null, ct)).Usable().Solution;
             double slope = Vec.Dot(grad, direction);

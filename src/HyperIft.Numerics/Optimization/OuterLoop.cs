@@ -32,7 +32,8 @@ public delegate ValueTask<HypergradientResult> HypergradientSource(SolverSetting
 /// <summary>The settings of the solves made at each outer step.</summary>
 public sealed record SolverSettings(
     string Solver = "cg", double InnerTolerance = 1e-10, double SolverTolerance = 1e-10, int MaxCgIterations = 1000,
-    bool Jacobi = false, int NeumannTerms = 100, double? NeumannAlpha = null, int MaxNewtonIterations = 100, double Damping = 0)
+    bool Jacobi = false, int NeumannTerms = 100, double? NeumannAlpha = null, int MaxNewtonIterations = 100, double Damping = 0,
+    bool Kronecker = false)
 {
     public static readonly string[] SolverNames = ["cg", "neumann", "exact"];
 
@@ -42,14 +43,14 @@ public sealed record SolverSettings(
     /// <summary>The solves for a convex objective (Newton-CG) or a network's (trust-region Newton-CG).</summary>
     public ImplicitHypergradient Build(double innerTolerance, double solverTolerance, bool convex = true) => new(
         convex
-            ? new NewtonCg { Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations, MaxCgIterations = MaxCgIterations }
+            ? new NewtonCg { Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations, MaxCgIterations = MaxCgIterations, Kronecker = Kronecker }
             : new TrustRegionNewtonCg
             {
                 Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations * NetworkIterationFactor, MaxCgIterations = MaxCgIterations,
             },
         Solver switch
         {
-            "cg" => new ConjugateGradient { Tolerance = solverTolerance, MaxIterations = MaxCgIterations, Jacobi = Jacobi },
+            "cg" => new ConjugateGradient { Tolerance = solverTolerance, MaxIterations = MaxCgIterations, Jacobi = Jacobi, Kronecker = Kronecker },
             "neumann" => new NeumannSeries { Terms = NeumannTerms, Alpha = NeumannAlpha },
             "exact" => new DenseCholeskySolver(),
             _ => throw new ArgumentException($"unknown solver '{Solver}' (expected one of: {string.Join(", ", SolverNames)})"),
@@ -68,6 +69,7 @@ public sealed record SolverSettings(
         if (!(InnerTolerance > 0 && SolverTolerance > 0)) return "tolerances must be positive";
         if (MaxCgIterations < 1 || NeumannTerms < 1 || MaxNewtonIterations < 1) return "iteration caps and Neumann terms must be at least 1";
         if (NeumannAlpha is { } alpha && !(alpha > 0)) return "the Neumann step α must be positive";
+        if (Jacobi && Kronecker) return "--jacobi and --kronecker are two preconditioners: choose one";
         if (!(Damping >= 0) || double.IsInfinity(Damping)) return $"--damping must be positive, got {Damping}";
         if (Solver == "exact" && dimension > DenseCholeskySolver.DefaultMaxDimension)
             return $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)";

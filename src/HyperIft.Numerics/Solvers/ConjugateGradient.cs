@@ -16,6 +16,9 @@ public sealed class ConjugateGradient : ILinearSolver
     public double Tolerance { get; init; } = 1e-10;
     public int MaxIterations { get; init; } = 1000;
     public bool Jacobi { get; init; }
+
+    /// <summary>Precondition by the Kronecker factors of a linear model's Hessian (<see cref="KroneckerPreconditioner"/>).</summary>
+    public bool Kronecker { get; init; }
     public Action<CgIteration>? OnIteration { get; init; }
 
     /// <summary>A non-positive pᵀAp smaller than this times ‖A‖·‖p‖² (‖A‖ from the Rayleigh quotients seen) is rounding.</summary>
@@ -34,9 +37,9 @@ public sealed class ConjugateGradient : ILinearSolver
 
         var x = initialGuess is null ? new double[n] : (double[])initialGuess.Clone();
         double[] r = initialGuess is null || Vec.Norm(x) == 0 ? (double[])b.Clone() : await Residual(a, b, x, ct);
-        double[]? inverseDiagonal = Jacobi ? InverseDiagonal(await a.Diagonal(ct)) : null;
+        var precondition = await Preconditioner(a, ct);
 
-        var z = Precondition(r, inverseDiagonal);
+        var z = precondition(r);
         var p = (double[])z.Clone();
         double rz = Vec.Dot(r, z);
         int k = 0;
@@ -66,7 +69,7 @@ public sealed class ConjugateGradient : ILinearSolver
             OnIteration?.Invoke(new CgIteration(k, x, rel));
             if (rel <= Tolerance) break;
 
-            z = Precondition(r, inverseDiagonal);
+            z = precondition(r);
             double rzNext = Vec.Dot(r, z);
             Vec.Aypx(rzNext / rz, z, p); // p ← z + β p
             rz = rzNext;
@@ -86,12 +89,19 @@ public sealed class ConjugateGradient : ILinearSolver
         return Vec.Subtract(b, ax);
     }
 
-    private static double[] Precondition(double[] r, double[]? inverseDiagonal)
+    /// <summary>z = M⁻¹ r for the preconditioner asked for (none: z = r).</summary>
+    private async ValueTask<Func<double[], double[]>> Preconditioner(ILinearOperator a, CancellationToken ct)
     {
-        if (inverseDiagonal is null) return (double[])r.Clone();
-        var z = new double[r.Length];
-        for (int i = 0; i < r.Length; i++) z[i] = r[i] * inverseDiagonal[i];
-        return z;
+        if (Jacobi && Kronecker) throw new SolverException("choose one preconditioner: Jacobi or Kronecker");
+        if (Kronecker) return (await a.Kronecker(0, ct)).Apply;
+        if (!Jacobi) return r => (double[])r.Clone();
+        var inverseDiagonal = InverseDiagonal(await a.Diagonal(ct));
+        return r =>
+        {
+            var z = new double[r.Length];
+            for (int i = 0; i < r.Length; i++) z[i] = r[i] * inverseDiagonal[i];
+            return z;
+        };
     }
 
     private static double[] InverseDiagonal(double[] diagonal)

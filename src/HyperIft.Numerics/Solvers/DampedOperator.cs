@@ -14,6 +14,8 @@ public sealed class DampedOperator(ILinearOperator inner, double damping) : ILin
         return ax;
     }
 
+    public ValueTask<KroneckerPreconditioner> Kronecker(double shift, CancellationToken ct = default) => inner.Kronecker(shift + Damping, ct);
+
     public async ValueTask<double[]> Diagonal(CancellationToken ct = default)
     {
         var d = await inner.Diagonal(ct);

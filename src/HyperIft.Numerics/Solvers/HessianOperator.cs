@@ -17,4 +17,6 @@ public sealed class HessianOperator(IBilevelObjective objective) : ILinearOperat
     }
 
     public ValueTask<double[]> Diagonal(CancellationToken ct = default) => objective.TrainHessianDiagonal(ct);
+
+    public ValueTask<KroneckerPreconditioner> Kronecker(double shift, CancellationToken ct = default) => objective.KroneckerPreconditioner(shift, ct);
 }

@@ -9,4 +9,8 @@ public interface ILinearOperator
 
     /// <summary>The diagonal, for Jacobi preconditioning.</summary>
     ValueTask<double[]> Diagonal(CancellationToken ct = default);
+
+    /// <summary>A Kronecker-factored preconditioner of this operator + shift·I (a linear model's Hessian).</summary>
+    ValueTask<KroneckerPreconditioner> Kronecker(double shift, CancellationToken ct = default) =>
+        throw new SolverException("this operator has no Kronecker factors");
 }

@@ -1,0 +1,48 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace HyperIft.Numerics.Solvers;
+
+/// <summary>
+/// S = (1/n) Σ x_i x_iᵀ of the training features (p×p), and its eigenbasis whitened by a penalty D,
+/// D^{-1/2} S D^{-1/2} = U Λ Uᵀ, for <see cref="KroneckerPreconditioner"/>. S never changes during a run;
+/// D changes with λ only, so the last basis is kept and reused for as long as D is the same (the
+/// Newton iterations and the linear solve of one outer step).
+/// </summary>
+public sealed class GramBasis(double[] gram, int features)
+{
+    /// <summary>The largest p whose Gram matrix is formed (p² doubles: 128 MiB at 4,096).</summary>
+    public const int MaxFeatures = 4096;
+
+    private readonly double[] _gram = gram.Length == (long)features * features
+        ? gram
+        : throw new ArgumentException($"S has {gram.Length} entries, expected {features}×{features}.");
+
+    private Whitened? _last;
+
+    /// <summary>The eigenbasis of D^{-1/2} S D^{-1/2}: vectors U (p×p row-major, columns the eigenvectors), values Λ, and D^{-1/2}.</summary>
+    public sealed record Whitened(int Features, double[] Penalty, double[] Vectors, double[] Values, double[] InverseSqrtPenalty);
+
+    public Whitened For(double[] penalty)
+    {
+        int p = features;
+        if (penalty.Length != p) throw new ArgumentException($"D has {penalty.Length} entries, expected {p}.");
+        if (_last is { } last && last.Penalty.AsSpan().SequenceEqual(penalty)) return last;
+        var inverseSqrt = new double[p];
+        for (int f = 0; f < p; f++)
+        {
+            if (!(penalty[f] > 0))
+                throw new SolverException($"Kronecker preconditioner: the L2 penalty of feature {f} is {penalty[f]:G4}, not positive.");
+            inverseSqrt[f] = 1.0 / Math.Sqrt(penalty[f]);
+        }
+        var s = Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i]) * inverseSqrt[i] * inverseSqrt[j]);
+        var evd = s.Evd(Symmetricity.Symmetric);
+        var vectors = new double[p * p];
+        var values = new double[p];
+        for (int j = 0; j < p; j++)
+        {
+            values[j] = Math.Max(0, evd.EigenValues[j].Real); // S is PSD: a negative eigenvalue is rounding
+            for (int i = 0; i < p; i++) vectors[i * p + j] = evd.EigenVectors[i, j];
+        }
+        return _last = new Whitened(p, (double[])penalty.Clone(), vectors, values, inverseSqrt);
+    }
+}
