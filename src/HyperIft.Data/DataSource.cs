@@ -67,13 +67,14 @@ public static partial class DataSource
         var (name, range) = SplitRange(spec);
         if (range is not { } r) return Stored(Read(name, options), options);
         // A row range of the source, and perhaps a shard's window inside it.
-        int rows = Measure(name, options).Rows;
+        var (rows, features) = Measure(name, options);
         int end = r.End ?? rows;
         if (r.Start >= end || end > rows)
             throw new DataFormatException(spec, 0, $"row range [{r.Start}:{end}] is not inside its {rows} rows");
         var window = options.Window is { } w ? new RowWindow(r.Start + w.Start, w.Count) : new RowWindow(r.Start, end - r.Start);
         if (window.End > end) throw new DataFormatException(spec, 0, $"rows [{window.Start - r.Start}, {window.End - r.Start}) are outside its {end - r.Start} rows");
-        return Stored(Read(name, options with { Window = window }), options);
+        // A window of a LIBSVM file is read at the width the whole file has (its largest index, unless given).
+        return Stored(Read(name, options with { Window = window, Features = options.Features ?? features }), options);
     }
 
     /// <summary>Dense formats are read dense and turned sparse when asked (one dense copy of the window on the way).</summary>

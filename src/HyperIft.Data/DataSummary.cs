@@ -11,7 +11,7 @@ public sealed record DataSummary(
     public static DataSummary Of(Dataset d)
     {
         long zeros = 0, nan = 0, inf = 0;
-        var values = d.IsSparse ? d.Sparse.Values.Span : d.X;
+        var values = d.IsSparse ? d.Sparse.Values.Span[d.Sparse.RowStart.Span[0]..d.Sparse.RowStart.Span[^1]] : d.X;
         foreach (var x in values)
         {
             if (x == 0) zeros++;

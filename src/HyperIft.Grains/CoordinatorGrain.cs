@@ -80,7 +80,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
     {
         var objective = _objective ?? throw new CoordinatorNotConfiguredException(
             $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
-        if (request.Solver.Problem(_info!.ParameterCount) is { } badSettings) throw new ProblemInputException(badSettings);
+        if (request.Solver.Problem(_info!.ParameterCount, _info.Features) is { } badSettings) throw new ProblemInputException(badSettings);
         var lambda = Mailbox.Open(request.Lambda);
         if (lambda.Length != objective.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");

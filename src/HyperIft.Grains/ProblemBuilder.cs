@@ -68,7 +68,7 @@ public static class ProblemBuilder
         long weights = (long)model.Features * (hidden.Length > 0 ? hidden[0] : model.Name == "softmax" ? model.Classes : 1);
         if (weights > Array.MaxLength / 4)
             throw new ProblemInputException(
-                $"{model.Name} over {model.Features} features has {weights} first-layer weights, more than θ can hold; is a feature index wrong?");
+                $"{model.Name} over {model.Features} features has {weights} first-layer weights, more than this build handles (limit {Array.MaxLength / 4}); is a feature index wrong?");
         return ModelKinds.Create(model.Name, new ModelShape(model.Features, model.Classes, model.Intercept, hidden, activation));
     }
 

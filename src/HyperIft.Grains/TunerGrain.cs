@@ -49,7 +49,7 @@ internal sealed class TunerGrain(
         // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
         var info = await TransientFailures.Retry(() => Coordinator.Configure(spec.Problem), TransientFailures.ConfigurePatience);
         // Before any step, not after the first inner solve.
-        if (spec.Solver.Problem(info.ParameterCount) is { } badSettings) throw new ProblemInputException(badSettings);
+        if (spec.Solver.Problem(info.ParameterCount, info.Features) is { } badSettings) throw new ProblemInputException(badSettings);
         (S.Spec, S.Info) = (spec, info);
         await Persist(); // a prepared run can still be started after this activation is gone
         return info;

@@ -88,10 +88,17 @@ public readonly struct SparseRows
 }
 
 /// <summary>One row of <see cref="SparseRows"/>: its non-zeros, columns ascending.</summary>
-public readonly ref struct SparseRow(ReadOnlySpan<int> columns, ReadOnlySpan<double> values)
+public readonly ref struct SparseRow
 {
-    public ReadOnlySpan<int> Columns { get; } = columns;
-    public ReadOnlySpan<double> Values { get; } = values;
+    /// <summary>Only <see cref="SparseRows"/> makes rows: its columns are checked in range and ascending, which <see cref="Dot"/> relies on.</summary>
+    internal SparseRow(ReadOnlySpan<int> columns, ReadOnlySpan<double> values)
+    {
+        Columns = columns;
+        Values = values;
+    }
+
+    public ReadOnlySpan<int> Columns { get; }
+    public ReadOnlySpan<double> Values { get; }
 
     /// <summary>xᵀw.</summary>
     public double Dot(ReadOnlySpan<double> w)

@@ -99,15 +99,15 @@ public class HypergradCommandTests : TempFolderTests
         var (train, val) = SyntheticData.Generate("softmax", new SyntheticSpec(500, 20, 4, 6));
         string trainCsv = CliRunner.WriteCsv(Temp.PathOf("k-train.csv"), train);
         string valCsv = CliRunner.WriteCsv(Temp.PathOf("k-val.csv"), val);
-        JsonElement Run(params string[] more)
+        JsonElement Run(string lambda, params string[] more)
         {
             var r = CliRunner.Run(["hypergrad", "--model", "softmax", "--hyper", "l2-feature", "--train", trainCsv, "--val", valCsv,
-                "--lambda", "-7", "--tol", "1e-11", "--shards", "3", "--json", .. more]);
+                "--lambda", lambda, "--tol", "1e-11", "--shards", "3", "--json", .. more]);
             Assert.True(r.ExitCode == 0, r.Stderr);
             return JsonDocument.Parse(r.Stdout).RootElement;
         }
-        var plain = Run();
-        var kronecker = Run("--kronecker");
+        var plain = Run("-7");
+        var kronecker = Run("-7", "--kronecker");
         var x = plain.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var y = kronecker.GetProperty("hypergradient").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         double scale = x.Max(Math.Abs);
@@ -122,6 +122,20 @@ public class HypergradCommandTests : TempFolderTests
         var both = CliRunner.Run("hypergrad", "--model", "softmax", "--hyper", "l2", "--train", trainCsv, "--val", valCsv, "--kronecker", "--jacobi");
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("choose one", both.Stderr);
+        var exact = CliRunner.Run("hypergrad", "--model", "softmax", "--hyper", "l2", "--train", trainCsv, "--val", valCsv, "--kronecker", "--solver", "exact");
+        Assert.Equal(2, exact.ExitCode);
+        Assert.Contains("--kronecker preconditions CG", exact.Stderr);
+
+        // Refused before any work when the Gram matrix would be too large (exit 2, not a failed run).
+        string wide = Temp.Write("wide-k.svm", "1 1:1 5000:1\n0 2:1\n1 3:1\n0 4:1\n");
+        var tooWide = CliRunner.Run("tune", "--model", "logistic", "--hyper", "l2", "--train", wide, "--val", wide, "--kronecker",
+            "--steps", "2", "--output", Temp.PathOf("wide-run"));
+        Assert.Equal(2, tooWide.ExitCode);
+        Assert.Contains("at most 4096 features", tooWide.Stderr);
+
+        // e^λ underflows to 0 at λ = −800: the preconditioner's floor keeps it usable, as plain CG is.
+        var underflow = Run("-800", "--kronecker");
+        Assert.True(double.IsFinite(underflow.GetProperty("validationLoss").GetDouble()));
     }
 
     [Fact]

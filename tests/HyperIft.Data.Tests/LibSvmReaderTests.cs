@@ -62,6 +62,15 @@ public class LibSvmReaderTests : TempFolderTests
     }
 
     [Fact]
+    public void A_row_range_of_a_libsvm_file_needs_no_feature_count()
+    {
+        var path = Temp.Write("range.svm", "0 1:1 4:2\n1 2:3\n0 3:1\n");
+        var d = DataSource.Load(path + "[1:3]");
+        Assert.Equal((4, 2), (d.Features, d.Rows));
+        Assert.Equal([0, 3, 0, 0, 0, 0, 1, 0], d.ToDense().X);
+    }
+
+    [Fact]
     public void A_window_holds_only_its_rows_entries()
     {
         var path = Temp.Write("win.svm", "0 1:1 4:2\n1 2:3\n# c\n\n0\n1 1:5 2:6 3:7\n");

@@ -39,7 +39,9 @@ public static class DataInspectCommand
         stdout.WriteLine(s.Labels.Count > 0
             ? $"labels     {string.Join(", ", s.Labels.Select(l => l.ToString(inv)))}"
             : string.Create(inv, $"labels     {s.DistinctLabels} distinct values in [{s.LabelMin:G6}, {s.LabelMax:G6}]"));
-        stdout.WriteLine(string.Create(inv, $"sparsity   {100 * s.ZeroFraction:F2}% of feature values are 0 (density {100 * (1 - s.ZeroFraction):G4}%)"));
+        double density = 100 * (1 - s.ZeroFraction);
+        string shown = density >= 0.01 || density == 0 ? density.ToString("0.####", inv) : density.ToString("0.##E+0", inv);
+        stdout.WriteLine(string.Create(inv, $"sparsity   {100 * s.ZeroFraction:F2}% of feature values are 0 (density {shown}%)"));
         stdout.WriteLine(string.Create(inv, $"storage    {s.Storage}, {s.StoredValues} stored values ({StoredBytes(s) / 1048576.0:F1} MiB)"));
         stdout.WriteLine($"NaN / Inf  {s.NaNCount} / {s.InfinityCount}{(s.NaNCount + s.InfinityCount > 0 ? "  (tuning on this file will stop at the first one, naming its line)" : "")}");
         return Task.FromResult(0);

@@ -119,11 +119,13 @@ public abstract class ShardedObjective : IBilevelObjective
         var diagonal = new double[ParameterCount];
         Hyper.PenaltyDiagonal(lambda, diagonal);
         var penalty = new double[p];
+        // A floor keeps the whitening finite where e^λ underflows (λ below about −745): it only steers CG.
+        double floor = 1e-10 * Math.Max(_gram.MeanDiagonal, double.Epsilon);
         for (int f = 0; f < p; f++)
         {
             double sum = 0;
             for (int c = 0; c < k; c++) sum += diagonal[f * k + c];
-            penalty[f] = sum / k + shift;
+            penalty[f] = Math.Max(sum / k + shift, floor);
         }
         return Solvers.KroneckerPreconditioner.Create(_gram.For(penalty), curvature, k, layout.Intercepts, shift);
     }

@@ -76,19 +76,13 @@ public sealed class TrainingShard
         return diagonal;
     }
 
-    /// <summary>XᵀX of the shard's rows (features × features): the data never change, so it is formed once.</summary>
+    /// <summary>XᵀX of the shard's rows (features × features); the objective keeps the sum for the run, so it is not cached here.</summary>
     public double[] Gram()
     {
-        if (_gram is null)
-        {
-            var gram = new double[(long)Data.Features * Data.Features];
-            Data.AddGram(gram);
-            _gram = gram;
-        }
-        return _gram;
+        var gram = new double[(long)Data.Features * Data.Features];
+        Data.AddGram(gram);
+        return gram;
     }
-
-    private double[]? _gram;
 
     /// <summary>Σ c_i Π_i at the point (outputs × outputs).</summary>
     public double[] OutputCurvature()

@@ -63,13 +63,17 @@ public sealed record SolverSettings(
     /// Why these settings cannot solve for θ of this dimension, or null: checked before any work, so
     /// that bad settings are reported as such and never confused with a failure inside a solve.
     /// </summary>
-    public string? Problem(int dimension)
+    /// <param name="features">p, which bounds the Gram matrix of <c>--kronecker</c>.</param>
+    public string? Problem(int dimension, int features = 0)
     {
         if (!SolverNames.Contains(Solver)) return $"unknown solver '{Solver}' (expected one of: {string.Join(", ", SolverNames)})";
         if (!(InnerTolerance > 0 && SolverTolerance > 0)) return "tolerances must be positive";
         if (MaxCgIterations < 1 || NeumannTerms < 1 || MaxNewtonIterations < 1) return "iteration caps and Neumann terms must be at least 1";
         if (NeumannAlpha is { } alpha && !(alpha > 0)) return "the Neumann step α must be positive";
         if (Jacobi && Kronecker) return "--jacobi and --kronecker are two preconditioners: choose one";
+        if (Kronecker && Solver != "cg") return $"--kronecker preconditions CG; --solver {Solver} does not use it (use --solver cg)";
+        if (Kronecker && features > GramBasis.MaxFeatures)
+            return $"--kronecker forms the {features}×{features} Gram matrix of the features; it is for at most {GramBasis.MaxFeatures} features";
         if (!(Damping >= 0) || double.IsInfinity(Damping)) return $"--damping must be positive, got {Damping}";
         if (Solver == "exact" && dimension > DenseCholeskySolver.DefaultMaxDimension)
             return $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)";

@@ -19,6 +19,9 @@ public sealed class GramBasis(double[] gram, int features)
 
     private Whitened? _last;
 
+    /// <summary>trace(S)/p: the scale a penalty is small against.</summary>
+    public double MeanDiagonal { get; } = Enumerable.Range(0, features).Average(f => gram[f * features + f]);
+
     /// <summary>The eigenbasis of D^{-1/2} S D^{-1/2}: vectors U (p×p row-major, columns the eigenvectors), values Λ, and D^{-1/2}.</summary>
     public sealed record Whitened(int Features, double[] Penalty, double[] Vectors, double[] Values, double[] InverseSqrtPenalty);
 
