@@ -38,14 +38,7 @@ public sealed class GramBasis(double[] gram, int features)
             inverseSqrt[f] = 1.0 / Math.Sqrt(penalty[f]);
         }
         var s = Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i]) * inverseSqrt[i] * inverseSqrt[j]);
-        var evd = s.Evd(Symmetricity.Symmetric);
-        var vectors = new double[p * p];
-        var values = new double[p];
-        for (int j = 0; j < p; j++)
-        {
-            values[j] = Math.Max(0, evd.EigenValues[j].Real); // S is PSD: a negative eigenvalue is rounding
-            for (int i = 0; i < p; i++) vectors[i * p + j] = evd.EigenVectors[i, j];
-        }
+        var (vectors, values) = PsdEigen.Of(s);
         return _last = new Whitened(p, (double[])penalty.Clone(), vectors, values, inverseSqrt);
     }
 }

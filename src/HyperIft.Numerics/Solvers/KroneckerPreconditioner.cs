@@ -35,14 +35,7 @@ public sealed class KroneckerPreconditioner
         if (classCurvature.Length != k * k) throw new ArgumentException($"A has {classCurvature.Length} entries, expected {k}×{k}.");
         var a = Matrix<double>.Build.DenseOfRowMajor(k, k, classCurvature);
         a = (a + a.Transpose()) * 0.5;
-        var evd = a.Evd(Symmetricity.Symmetric);
-        var v = new double[k * k];
-        var m = new double[k];
-        for (int j = 0; j < k; j++)
-        {
-            m[j] = Math.Max(0, evd.EigenValues[j].Real); // A is PSD: a negative eigenvalue is rounding
-            for (int i = 0; i < k; i++) v[i * k + j] = evd.EigenVectors[i, j];
-        }
+        var (v, m) = PsdEigen.Of(a);
 
         var block = new double[intercepts * intercepts];
         if (intercepts > 0)
