@@ -13,10 +13,11 @@ namespace HyperIft.Numerics.Tests;
 public class KroneckerPreconditionerTests
 {
     [Theory]
-    [InlineData(7, 4, 3, 0.0)]
-    [InlineData(5, 1, 1, 0.0)]
-    [InlineData(6, 3, 0, 0.25)]
-    public void It_inverts_a_kronecker_sum_exactly(int p, int k, int intercepts, double shift)
+    [InlineData(7, 4, 3, 0.0, false)]
+    [InlineData(5, 1, 1, 0.0, false)]
+    [InlineData(6, 3, 0, 0.25, false)]
+    [InlineData(7, 4, 3, 0.0, true)]
+    public void It_inverts_a_kronecker_sum_exactly(int p, int k, int intercepts, double shift, bool uniform)
     {
         var random = new Random(p * 10 + k);
         var g = Matrix<double>.Build.Dense(2 * p, p, (_, _) => random.NextDouble() - 0.3);
@@ -30,6 +31,7 @@ public class KroneckerPreconditionerTests
             a += k == 1 ? Matrix<double>.Build.Dense(1, 1, 0.2 + t * 0.1) : Matrix<double>.Build.DenseOfDiagonalVector(pi) - pi.OuterProduct(pi);
         }
         var d = Enumerable.Range(0, p).Select(_ => Math.Exp(-3 + 2 * random.NextDouble()) + shift).ToArray();
+        if (uniform) Array.Fill(d, 0.07); // one L2 strength: the basis of S itself, rescaled
 
         // Dense H in θ's order (W feature-major, then the intercepts).
         int weights = p * k, n = weights + intercepts;
@@ -42,7 +44,9 @@ public class KroneckerPreconditionerTests
         for (int i = 0; i < intercepts; i++)
             for (int j = 0; j < intercepts; j++) h[weights + i, weights + j] = a[i, j] + (i == j ? shift : 0);
 
-        var basis = new GramBasis(s.ToRowMajorArray(), p).For(d);
+        var gram = new GramBasis(s.ToRowMajorArray(), p);
+        if (uniform) gram.For(Enumerable.Repeat(0.5, p).ToArray()); // computed at another strength first
+        var basis = gram.For(d);
         var preconditioner = KroneckerPreconditioner.Create(basis, a.ToRowMajorArray(), k, intercepts, shift);
         var r = TestProblems.Vector(n, 9);
         var expected = h.Solve(Vector<double>.Build.DenseOfArray(r)).ToArray();

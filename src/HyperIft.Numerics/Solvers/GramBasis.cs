@@ -6,7 +6,8 @@ namespace HyperIft.Numerics.Solvers;
 /// S = (1/n) Σ x_i x_iᵀ of the training features (p×p), and its eigenbasis whitened by a penalty D,
 /// D^{-1/2} S D^{-1/2} = U Λ Uᵀ, for <see cref="KroneckerPreconditioner"/>. S never changes during a run;
 /// D changes with λ only, so the last basis is kept and reused for as long as D is the same (the
-/// Newton iterations and the linear solve of one outer step).
+/// Newton iterations and the linear solve of one outer step). A uniform D = d·I (one L2 strength)
+/// only scales S, so S's own eigenbasis, computed once, serves every d: Λ(S/d) = Λ(S)/d.
 /// </summary>
 public sealed class GramBasis(double[] gram, int features)
 {
@@ -18,6 +19,7 @@ public sealed class GramBasis(double[] gram, int features)
         : throw new ArgumentException($"S has {gram.Length} entries, expected {features}×{features}.");
 
     private Whitened? _last;
+    private (double[] Vectors, double[] Values)? _unscaled;
 
     /// <summary>trace(S)/p: the scale a penalty is small against.</summary>
     public double MeanDiagonal { get; } = Enumerable.Range(0, features).Average(f => gram[f * features + f]);
@@ -37,8 +39,18 @@ public sealed class GramBasis(double[] gram, int features)
                 throw new SolverException($"Kronecker preconditioner: the L2 penalty of feature {f} is {penalty[f]:G4}, not positive.");
             inverseSqrt[f] = 1.0 / Math.Sqrt(penalty[f]);
         }
-        var s = Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i]) * inverseSqrt[i] * inverseSqrt[j]);
-        var (vectors, values) = PsdEigen.Of(s);
+        double[] vectors, values;
+        if (penalty.AsSpan().IndexOfAnyExcept(penalty[0]) < 0)
+        {
+            _unscaled ??= PsdEigen.Of(Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i])));
+            vectors = _unscaled.Value.Vectors;
+            values = Array.ConvertAll(_unscaled.Value.Values, v => v / penalty[0]);
+        }
+        else
+        {
+            var s = Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i]) * inverseSqrt[i] * inverseSqrt[j]);
+            (vectors, values) = PsdEigen.Of(s);
+        }
         return _last = new Whitened(p, (double[])penalty.Clone(), vectors, values, inverseSqrt);
     }
 }
