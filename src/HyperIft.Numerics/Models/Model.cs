@@ -44,7 +44,7 @@ public abstract class Model
     /// cache is given: the output factor of the Kronecker preconditioner. Only models whose scores are linear in x have one.
     /// </summary>
     public virtual void AddOutputCurvature(DataBlock data, ReadOnlySpan<double> cache, ReadOnlySpan<double> rowWeights, Span<double> curvature) =>
-        throw new NotSupportedException($"{Name} has no Kronecker-factored Hessian: --kronecker preconditions ridge, logistic and softmax");
+        throw new NotSupportedException($"{Name}'s scores are not linear in x: it has no output curvature factor");
 
     /// <summary>
     /// True when f is convex in θ for every λ (the linear models): a Newton step is then always a

@@ -105,8 +105,7 @@ public abstract class ShardedObjective : IBilevelObjective
         if (layout.Weights.Count != 1)
             throw new SolverException($"{Model.Name} has no Kronecker-factored Hessian: --kronecker preconditions ridge, logistic and softmax");
         int p = layout.Features, k = layout.Outputs;
-        if (p > GramBasis.MaxFeatures)
-            throw new SolverException($"--kronecker forms the {p}×{p} Gram matrix of the features; it is for at most {GramBasis.MaxFeatures} features");
+        if (GramBasis.Problem(p) is { } tooWide) throw new SolverException(tooWide);
         if (_gram is null)
         {
             var gram = await SumGram(ct);

@@ -72,8 +72,7 @@ public sealed record SolverSettings(
         if (NeumannAlpha is { } alpha && !(alpha > 0)) return "the Neumann step α must be positive";
         if (Jacobi && Kronecker) return "--jacobi and --kronecker are two preconditioners: choose one";
         if (Kronecker && Solver != "cg") return $"--kronecker preconditions CG; --solver {Solver} does not use it (use --solver cg)";
-        if (Kronecker && features > GramBasis.MaxFeatures)
-            return $"--kronecker forms the {features}×{features} Gram matrix of the features; it is for at most {GramBasis.MaxFeatures} features";
+        if (Kronecker && GramBasis.Problem(features) is { } tooWide) return tooWide;
         if (!(Damping >= 0) || double.IsInfinity(Damping)) return $"--damping must be positive, got {Damping}";
         if (Solver == "exact" && dimension > DenseCholeskySolver.DefaultMaxDimension)
             return $"--solver exact forms a dense {dimension}×{dimension} Hessian; its limit is {DenseCholeskySolver.DefaultMaxDimension} parameters (use --solver cg)";

@@ -19,6 +19,11 @@ public sealed class GramBasis(double[] gram, int features)
         : throw new ArgumentException($"S has {gram.Length} entries, expected {features}×{features}.");
 
     private Whitened? _last;
+
+    /// <summary>Why S cannot be formed for p features, or null.</summary>
+    public static string? Problem(int features) => features > MaxFeatures
+        ? $"--kronecker forms the {features}×{features} Gram matrix of the features; it is for at most {MaxFeatures} features"
+        : null;
     private (double[] Vectors, double[] Values)? _unscaled;
 
     /// <summary>trace(S)/p: the scale a penalty is small against.</summary>
