@@ -19,6 +19,12 @@ public abstract class Hyperparameter
     /// <summary>True when λ holds one weight per training row (c_i = 2σ(λ_i)).</summary>
     public virtual bool WeightsRows => false;
 
+    /// <summary>
+    /// The part of λ a training shard of rows [start, start + count) applies to its own rows (their weights,
+    /// or the inputs built from them), as an offset and length into λ; null when shards need none of λ.
+    /// </summary>
+    public virtual (int Offset, int Length)? ShardSlice(int start, int count) => null;
+
     /// <summary>Returns P(θ, λ) and adds ∇_θ P to <paramref name="grad"/>.</summary>
     public abstract double Penalty(ReadOnlySpan<double> theta, ReadOnlySpan<double> lambda, Span<double> grad);
 

@@ -109,28 +109,65 @@ public sealed class MlpModel : Model
             var ru = work.Ru.AsSpan(0, rows * CacheWidth);
             var rz = work.Rz.AsSpan(0, rows * CacheWidth);
             ForwardR(x, rows, theta, v, z, ru, rz);
-
-            // Output space: g = c(π − e_y), R(g) = c(diag π − ππᵀ) R(o).
-            var pi = Out(z, rows, Layers - 1);
-            var ro = Out(ru, rows, Layers - 1);
-            var g = work.D.AsSpan(0, rows * Classes);
-            var rg = work.RD.AsSpan(0, rows * Classes);
-            for (int i = 0; i < rows; i++)
-            {
-                double c = Weight(rowWeights, start + i);
-                int label = (int)y[start + i];
-                var p = pi.Slice(i * Classes, Classes);
-                var r = ro.Slice(i * Classes, Classes);
-                double pr = Vec.Dot(p, r);
-                for (int j = 0; j < Classes; j++)
-                {
-                    g[i * Classes + j] = c * (p[j] - (j == label ? 1.0 : 0.0));
-                    rg[i * Classes + j] = c * p[j] * (r[j] - pr);
-                }
-            }
+            OutputSignals(rows, z, ru, y.Slice(start, rows), rowWeights.IsEmpty ? rowWeights : rowWeights.Slice(start, rows), work);
             BackwardR(rows, theta, v, z, ru, rz, work, hv, firstDelta.Span.Slice(start * _width[0], rows * _width[0]));
         }
         FirstLayerWeights(data, firstDelta.Span, hv);
+    }
+
+    /// <summary>Output space: g = c(π − e_y) into <c>work.D</c> and R(g) = c(diag π − ππᵀ) R(o) into <c>work.RD</c>.</summary>
+    private void OutputSignals(int rows, ReadOnlySpan<double> z, ReadOnlySpan<double> ru, ReadOnlySpan<double> labels,
+        ReadOnlySpan<double> rowWeights, Workspace work)
+    {
+        var pi = Out(z, rows, Layers - 1);
+        var ro = Out(ru, rows, Layers - 1);
+        var g = work.D.AsSpan(0, rows * Classes);
+        var rg = work.RD.AsSpan(0, rows * Classes);
+        for (int i = 0; i < rows; i++)
+        {
+            double c = Weight(rowWeights, i);
+            int label = (int)labels[i];
+            var p = pi.Slice(i * Classes, Classes);
+            var r = ro.Slice(i * Classes, Classes);
+            double pr = Vec.Dot(p, r);
+            for (int j = 0; j < Classes; j++)
+            {
+                g[i * Classes + j] = c * (p[j] - (j == label ? 1.0 : 0.0));
+                rg[i * Classes + j] = c * p[j] * (r[j] - pr);
+            }
+        }
+    }
+
+    /// <summary>
+    /// m_i = V₁δ₁ + W₁R(δ₁): the input gradient W₁δ₁ differentiated along v at fixed x (R(x) = 0), by the
+    /// forward and backward R passes of the HVP; the weight products of the backward pass are not needed.
+    /// </summary>
+    public override void InputCross(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+        Span<double> result)
+    {
+        CheckShapes(data, theta);
+        if (data.IsSparse) throw new NotSupportedException("input derivatives are taken over dense rows");
+        int p = Layout.Features, h = _width[0];
+        using var work = new Workspace(this, false);
+        using var delta = new PooledBuffer(BlockRows * h);
+        using var rdelta = new PooledBuffer(BlockRows * h);
+        using var unused = new PooledBuffer(Layout.Dimension);
+        var y = data.Y.Span;
+        for (int start = 0; start < data.Rows; start += BlockRows)
+        {
+            int rows = Math.Min(BlockRows, data.Rows - start);
+            var z = cache.Slice(start * CacheWidth, rows * CacheWidth);
+            var ru = work.Ru.AsSpan(0, rows * CacheWidth);
+            var rz = work.Rz.AsSpan(0, rows * CacheWidth);
+            ForwardR(data.Slice(start, rows), rows, theta, v, z, ru, rz);
+            OutputSignals(rows, z, ru, y.Slice(start, rows), [], work);
+            var d = delta.Span[..(rows * h)];
+            var rd = rdelta.Span[..(rows * h)];
+            BackwardR(rows, theta, v, z, ru, rz, work, unused.Span, rd, d);
+            var m = result.Slice(start * p, rows * p);
+            Gemm.Multiply(false, true, rows, p, h, d, h, W(v, 0), h, m, p, accumulate: false);
+            Gemm.Multiply(false, true, rows, p, h, rd, h, W(theta, 0), h, m, p, accumulate: true);
+        }
     }
 
     /// <summary>
@@ -296,7 +333,7 @@ public sealed class MlpModel : Model
     /// </summary>
     private void BackwardR(int rows, ReadOnlySpan<double> theta, ReadOnlySpan<double> v,
         ReadOnlySpan<double> block, ReadOnlySpan<double> ru, ReadOnlySpan<double> rz, Workspace work, Span<double> hv,
-        Span<double> firstDelta)
+        Span<double> firstDelta, Span<double> firstPlainDelta = default)
     {
         var (delta, rdelta, next, rnext) = (work.D, work.RD, work.Dnext, work.RDnext);
         for (int l = Layers - 1; l >= 0; l--)
@@ -307,6 +344,7 @@ public sealed class MlpModel : Model
             if (l == 0)
             {
                 rd.CopyTo(firstDelta); // R(z₀) = R(x) = 0: only xᵀR(δ₁), taken once for the shard
+                if (!firstPlainDelta.IsEmpty) d.CopyTo(firstPlainDelta);
                 break;
             }
             Gemm.Multiply(true, false, _inputs[l], _width[l], rows, Out(block, rows, l - 1), _inputs[l], rd, _width[l], W(hv, l), _width[l], accumulate: true);

@@ -40,6 +40,15 @@ public abstract class Model
         Span<double> result);
 
     /// <summary>
+    /// Writes ∂/∂x_i [∇_θ ℓ_i · v] for every row (rows × features, dense rows, c_i = 1) at the θ whose cache is
+    /// given: how a row's gradient along v moves with its input. The data part of the cross term of a λ that
+    /// makes the training inputs (distill, augment: SPEC §8).
+    /// </summary>
+    public virtual void InputCross(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+        Span<double> result) =>
+        throw new NotSupportedException($"{Name} does not differentiate its gradient by its inputs: distill and augment take softmax or mlp");
+
+    /// <summary>
     /// Adds Σ c_i Π_i (outputs × outputs, row-major), Π_i the Hessian of ℓ_i in score space, at the θ whose
     /// cache is given: the output factor of the Kronecker preconditioner. Only models whose scores are linear in x have one.
     /// </summary>

@@ -170,6 +170,36 @@ public sealed partial class SoftmaxModel : Model
         }
     }
 
+    /// <summary>m_i = V(π_i − e_y) + W Π_i u_i with u_i = Vᵀx_i + v_b and Π = diag π − ππᵀ (W, V feature-major p×C).</summary>
+    public override void InputCross(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
+        Span<double> result)
+    {
+        CheckShapes(data, theta);
+        if (data.IsSparse) throw new NotSupportedException("input derivatives are taken over dense rows");
+        int p = Layout.Features, k = Classes;
+        using var vt = ClassMajor(v);
+        Span<double> u = stackalloc double[k], delta = stackalloc double[k];
+        var y = data.Y.Span;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            Scores(data.Row(i), vt.Span, v, u);
+            var prob = cache.Slice(i * k, k);
+            double pu = Vec.Dot(prob, u);
+            for (int j = 0; j < k; j++)
+            {
+                delta[j] = prob[j] - (j == (int)y[i] ? 1.0 : 0.0);
+                u[j] = prob[j] * (u[j] - pu);
+            }
+            var m = result.Slice(i * p, p);
+            for (int f = 0; f < p; f++)
+            {
+                double s = 0;
+                for (int j = 0; j < k; j++) s += v[f * k + j] * delta[j] + theta[f * k + j] * u[j];
+                m[f] = s;
+            }
+        }
+    }
+
     /// <summary>z_j = W_jᵀx + b_j, with W class-major and b read from the tail of the parameter vector.</summary>
     private void Scores(ReadOnlySpan<double> x, ReadOnlySpan<double> classMajor, ReadOnlySpan<double> parameters, Span<double> z)
     {

@@ -8,6 +8,7 @@ public sealed class LocalObjective : ShardedObjective
     private readonly TrainingShard[] _train;
     private readonly RowRange[] _trainRanges;
     private readonly TrainingShard[] _validation;
+    private double[]? _applied; // the λ the shards hold
 
     public LocalObjective(BilevelProblem problem, int shards = 1)
         : this(problem, RowRange.Split(problem.Train.Rows, shards)) { }
@@ -26,7 +27,8 @@ public sealed class LocalObjective : ShardedObjective
             throw new ArgumentException($"Training shards cover {covered} of {problem.Train.Rows} rows.");
 
         _trainRanges = trainRanges.ToArray();
-        _train = _trainRanges.Select(r => new TrainingShard(problem.Model, problem.Train.Slice(r.Start, r.Count))).ToArray();
+        var inputs = problem.Hyper as Hyperparameters.InputHyperparameter;
+        _train = _trainRanges.Select(r => new TrainingShard(problem.Model, problem.Train.Slice(r.Start, r.Count), inputs, r.Start)).ToArray();
         _validation = RowRange.Split(problem.Validation.Rows, _trainRanges.Length)
             .Select(r => new TrainingShard(problem.Model, problem.Validation.Slice(r.Start, r.Count)))
             .ToArray();
@@ -36,8 +38,14 @@ public sealed class LocalObjective : ShardedObjective
 
     protected override ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
     {
-        var parts = Map(_train, (shard, s) => shard.SetPoint(theta,
-            Hyper.WeightsRows ? lambda.AsSpan(_trainRanges[s].Start, _trainRanges[s].Count) : []), ct);
+        // λ changes once an outer step: the shards apply it (weights, or rows built from it) only then.
+        bool fresh = _applied is null || !lambda.AsSpan().SequenceEqual(_applied);
+        var parts = Map(_train, (shard, s) =>
+        {
+            if (fresh) shard.SetShardLambda(Slice(lambda, s));
+            return shard.SetPoint(theta);
+        }, ct);
+        _applied = (double[])lambda.Clone();
         return ValueTask.FromResult(Sum(parts));
     }
 
@@ -59,6 +67,23 @@ public sealed class LocalObjective : ShardedObjective
         var dots = new double[TrainRows];
         for (int s = 0; s < parts.Length; s++) parts[s].CopyTo(dots, _trainRanges[s].Start);
         return ValueTask.FromResult(dots);
+    }
+
+    protected override ValueTask<double[]> SumInputCross(double[] v, CancellationToken ct)
+    {
+        var parts = Map(_train, (shard, s) => shard.InputCross(v, SliceOf(s).Length), ct);
+        var total = new double[HyperCount];
+        for (int s = 0; s < parts.Length; s++) Vec.Add(parts[s], total.AsSpan(SliceOf(s).Offset, parts[s].Length));
+        return ValueTask.FromResult(total);
+    }
+
+    /// <summary>Where shard s's slice of λ is (empty when the kind gives shards none).</summary>
+    private (int Offset, int Length) SliceOf(int s) => Hyper.ShardSlice(_trainRanges[s].Start, _trainRanges[s].Count) ?? (0, 0);
+
+    private ReadOnlySpan<double> Slice(double[] lambda, int s)
+    {
+        var (offset, length) = SliceOf(s);
+        return lambda.AsSpan(offset, length);
     }
 
     protected override ValueTask<LossGradient> SumValidationLossGrad(double[] theta, CancellationToken ct) =>

@@ -24,11 +24,15 @@ public abstract class ShardedObjective : IBilevelObjective
         Hyper = hyper;
         TrainRows = trainRows;
         ValidationRows = validationRows;
+        Divisor = hyper is InputHyperparameter inputs ? inputs.BuiltRows(trainRows) : trainRows;
     }
 
     public Model Model { get; }
     public Hyperparameter Hyper { get; }
     public int TrainRows { get; }
+
+    /// <summary>The rows f averages over: the training rows, or the rows a data kind builds from them (SPEC §8).</summary>
+    public int Divisor { get; }
     public int ValidationRows { get; }
     public int ParameterCount => Model.Layout.Dimension;
     public int HyperCount => Hyper.Count;
@@ -61,6 +65,9 @@ public abstract class ShardedObjective : IBilevelObjective
     /// <summary>∇ℓ_i · v for every training row, in row order.</summary>
     protected abstract ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct);
 
+    /// <summary>Σ_shards of each shard's <see cref="TrainingShard.InputCross"/>, added at its slice of λ in shard order.</summary>
+    protected abstract ValueTask<double[]> SumInputCross(double[] v, CancellationToken ct);
+
     protected abstract ValueTask<LossGradient> SumValidationLossGrad(double[] theta, CancellationToken ct);
 
     public async ValueTask<LossGradient> TrainLossGrad(double[] theta, double[] lambda, CancellationToken ct = default)
@@ -68,8 +75,8 @@ public abstract class ShardedObjective : IBilevelObjective
         CheckLength(theta, ParameterCount, "θ");
         CheckLength(lambda, HyperCount, "λ");
         var (sum, grad) = await SumTrainLossGrad(theta, lambda, ct);
-        Vec.Scale(1.0 / TrainRows, grad);
-        double loss = sum / TrainRows + Hyper.Penalty(theta, lambda, grad);
+        Vec.Scale(1.0 / Divisor, grad);
+        double loss = sum / Divisor + Hyper.Penalty(theta, lambda, grad);
         _theta = (double[])theta.Clone();
         _lambda = (double[])lambda.Clone();
         return new LossGradient(loss, grad);
@@ -80,7 +87,7 @@ public abstract class ShardedObjective : IBilevelObjective
         var lambda = RequirePoint().Lambda;
         CheckLength(v, ParameterCount, "v");
         var hv = await SumTrainHvp(v, ct);
-        Vec.Scale(1.0 / TrainRows, hv);
+        Vec.Scale(1.0 / Divisor, hv);
         Hyper.PenaltyHvp(lambda, v, hv);
         return hv;
     }
@@ -89,7 +96,7 @@ public abstract class ShardedObjective : IBilevelObjective
     {
         var lambda = RequirePoint().Lambda;
         var diagonal = await SumTrainHessianDiagonal(ct);
-        Vec.Scale(1.0 / TrainRows, diagonal);
+        Vec.Scale(1.0 / Divisor, diagonal);
         Hyper.PenaltyDiagonal(lambda, diagonal);
         return diagonal;
     }
@@ -104,6 +111,8 @@ public abstract class ShardedObjective : IBilevelObjective
         var layout = Model.Layout;
         if (layout.Weights.Count != 1)
             throw new SolverException($"{Model.Name} has no Kronecker-factored Hessian: --kronecker preconditions ridge, logistic and softmax");
+        if (Hyper is InputHyperparameter)
+            throw new SolverException($"--kronecker factors the Gram matrix of fixed rows; {Hyper.Name} makes the rows from λ: drop --kronecker");
         int p = layout.Features, k = layout.Outputs;
         if (GramBasis.Problem(p) is { } tooWide) throw new SolverException(tooWide);
         if (_gram is null)
@@ -144,6 +153,7 @@ public abstract class ShardedObjective : IBilevelObjective
             for (int i = 0; i < TrainRows; i++)
                 cross[i] += ExampleWeights.RowWeightDerivative(lambda[i]) * dots[i] / TrainRows;
         }
+        if (Hyper is InputHyperparameter) Vec.Axpy(1.0 / Divisor, await SumInputCross(v, ct), cross);
         return cross;
     }
 

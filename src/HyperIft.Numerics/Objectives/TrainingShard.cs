@@ -10,30 +10,59 @@ namespace HyperIft.Numerics.Objectives;
 /// </summary>
 public sealed class TrainingShard
 {
-    private readonly double[] _cache;
+    private readonly InputHyperparameter? _inputs;
+    private readonly int _start;
+    private double[] _cache;
+    private InputRows? _built;
     private double[] _rowWeights = [];
     private double[] _theta = [];
     private bool _hasPoint;
 
-    public TrainingShard(Model model, DataBlock data)
+    /// <param name="inputs">The kind that builds this shard's training rows from λ (SPEC §8), or null: it trains on <paramref name="data"/>.</param>
+    /// <param name="start">The index of the shard's first row among all training rows (where its slice of λ and its noise are).</param>
+    public TrainingShard(Model model, DataBlock data, InputHyperparameter? inputs = null, int start = 0)
     {
         Model = model;
         Data = data;
-        _cache = new double[data.Rows * model.CacheWidth];
+        _inputs = inputs;
+        _start = start;
+        _cache = inputs is null ? new double[data.Rows * model.CacheWidth] : [];
     }
 
     public Model Model { get; }
+
+    /// <summary>The shard's own rows (for distill, its slots: labels only until λ arrives).</summary>
     public DataBlock Data { get; }
+
     public int Rows => Data.Rows;
 
+    /// <summary>The rows the model trains on: the shard's own, or those built from λ.</summary>
+    private DataBlock Trained => _inputs is null
+        ? Data
+        : _built?.Rows ?? throw new InvalidOperationException("The shard's inputs are built from λ: set its slice of λ first.");
+
     /// <summary>
-    /// Σ c_i ℓ_i and Σ c_i ∇ℓ_i at θ. <paramref name="rowLambda"/> holds this shard's example-weight
-    /// hyperparameters (empty when the rows are unweighted).
+    /// Σ c_i ℓ_i and Σ c_i ∇ℓ_i at θ. <paramref name="shardLambda"/> is this shard's slice of λ
+    /// (<see cref="Hyperparameter.ShardSlice"/>; empty when the kind needs none).
     /// </summary>
-    public LossGradient SetPoint(ReadOnlySpan<double> theta, ReadOnlySpan<double> rowLambda)
+    public LossGradient SetPoint(ReadOnlySpan<double> theta, ReadOnlySpan<double> shardLambda)
     {
-        SetRowLambda(rowLambda);
+        SetShardLambda(shardLambda);
         return SetPoint(theta);
+    }
+
+    /// <summary>Applies this shard's slice of λ: builds the rows of a data kind, else sets the rows' weights.</summary>
+    public void SetShardLambda(ReadOnlySpan<double> slice)
+    {
+        if (_inputs is null)
+        {
+            SetRowLambda(slice);
+            return;
+        }
+        _built = _inputs.Build(Data, _start, slice);
+        int length = _built.Rows.Rows * Model.CacheWidth;
+        if (_cache.Length != length) _cache = new double[length];
+        _hasPoint = false;
     }
 
     /// <summary>Sets the rows' weights c_i = 2σ(λ_i) for the points that follow; empty: unweighted rows.</summary>
@@ -54,7 +83,7 @@ public sealed class TrainingShard
     public LossGradient SetPoint(ReadOnlySpan<double> theta)
     {
         var grad = new double[Model.Layout.Dimension];
-        double loss = Model.LossGrad(Data, theta, _rowWeights, grad, _cache);
+        double loss = Model.LossGrad(Trained, theta, _rowWeights, grad, _cache);
         _theta = theta.ToArray(); // a network's products need its weights again
         _hasPoint = true;
         return new LossGradient(loss, grad);
@@ -64,7 +93,7 @@ public sealed class TrainingShard
     {
         RequirePoint();
         var hv = new double[Model.Layout.Dimension];
-        Model.Hvp(Data, _theta, _cache, _rowWeights, v, hv);
+        Model.Hvp(Trained, _theta, _cache, _rowWeights, v, hv);
         return hv;
     }
 
@@ -72,7 +101,7 @@ public sealed class TrainingShard
     {
         RequirePoint();
         var diagonal = new double[Model.Layout.Dimension];
-        Model.HessianDiagonal(Data, _theta, _cache, _rowWeights, diagonal);
+        Model.HessianDiagonal(Trained, _theta, _cache, _rowWeights, diagonal);
         return diagonal;
     }
 
@@ -90,7 +119,7 @@ public sealed class TrainingShard
         RequirePoint();
         int k = Model.Layout.Outputs;
         var curvature = new double[k * k];
-        Model.AddOutputCurvature(Data, _cache, _rowWeights, curvature);
+        Model.AddOutputCurvature(Trained, _cache, _rowWeights, curvature);
         return curvature;
     }
 
@@ -99,8 +128,23 @@ public sealed class TrainingShard
     {
         RequirePoint();
         var result = new double[Rows];
-        Model.RowGradientDot(Data, _theta, _cache, v, result);
+        Model.RowGradientDot(Trained, _theta, _cache, v, result);
         return result;
+    }
+
+    /// <summary>
+    /// This shard's part of (∂²f/∂λ∂θ)ᵀ v before the 1/N, over its slice of λ: each built row's input
+    /// derivative (<see cref="Model.InputCross"/>) pulled back through the rows' construction.
+    /// </summary>
+    public double[] InputCross(ReadOnlySpan<double> v, int sliceLength)
+    {
+        RequirePoint();
+        var built = _built ?? throw new InvalidOperationException("The shard's rows are not built from λ.");
+        var m = new double[(long)built.Rows.Rows * Model.Layout.Features];
+        Model.InputCross(built.Rows, _theta, _cache, v, m);
+        var cross = new double[sliceLength];
+        built.PullBack(m, cross);
+        return cross;
     }
 
     /// <summary>Unweighted Σ ℓ_i and Σ ∇ℓ_i, leaving the point of the products untouched (validation).</summary>
