@@ -16,14 +16,18 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments);
 
     /// <summary>
-    /// Makes (θ, this shard's slice of λ) the point of the products that follow. The slice is sent
-    /// only when it changed (<paramref name="rowLambda"/> non-empty, tagged <paramref name="rowLambdaVersion"/>);
-    /// otherwise the shard uses the slice of that version it keeps, or says it lost it. Version 0: unweighted rows.
+    /// Makes (θ, this shard's slice of λ) the point of the products that follow. The slice (row weights, or
+    /// what a data kind builds the rows from) is sent only when it changed (<paramref name="rowLambda"/> non-empty,
+    /// tagged <paramref name="rowLambdaVersion"/>); otherwise the shard uses the slice of that version it keeps,
+    /// or says it lost it. Version 0: the kind gives shards no part of λ.
     /// </summary>
     Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda);
     Task<Vector> Hvp(long point, Vector v);
     Task<Vector> HessianDiagonal(long point);
     Task<Vector> RowGradientDot(long point, Vector v);
+
+    /// <summary>The shard's part of (∂²f/∂λ∂θ)ᵀ v over its slice of λ, before the 1/N, for a kind that makes the inputs (SPEC §8).</summary>
+    Task<Vector> InputCross(long point, Vector v);
 
     /// <summary>XᵀX of the shard's rows (features × features), for the Kronecker preconditioner; needs no point.</summary>
     Task<Vector> Gram();

@@ -3,7 +3,7 @@ using HyperIft.Data;
 namespace HyperIft.Abstractions;
 
 /// <summary>
-/// A bilevel problem as a client asks for it (SPEC §2–§4, §7). A network's hidden widths travel as
+/// A bilevel problem as a client asks for it (SPEC §2–§4, §7, §8). A network's hidden widths travel as
 /// text ("256,128") so that the record keeps value equality; <see cref="InitFile"/> is an absolute
 /// path the coordinator reads θ₀ from (else <see cref="Seed"/> seeds the initialization).
 /// </summary>
@@ -21,7 +21,10 @@ public sealed record ProblemSpec(
     [property: Id(9)] string Hidden = "",
     [property: Id(10)] string Activation = "tanh",
     [property: Id(11)] int Seed = 0,
-    [property: Id(12)] string? InitFile = null)
+    [property: Id(12)] string? InitFile = null,
+    [property: Id(13)] int DistillPerClass = 1,
+    [property: Id(14)] int AugmentCopies = 1,
+    [property: Id(15)] int AugmentNoise = 16)
 {
     /// <summary>More shards than this buys nothing (a shard per core of a large cluster) and costs a grain each.</summary>
     public const int MaxShards = 1024;
@@ -50,7 +53,21 @@ public sealed record ShardDescriptor(
     [property: Id(3)] int Count,
     [property: Id(4)] ModelSpec? Model,
     [property: Id(5)] Vector? Mean,
-    [property: Id(6)] Vector? Scale);
+    [property: Id(6)] Vector? Scale,
+    [property: Id(7)] ShardInputs? Inputs = null);
+
+/// <summary>
+/// A training shard whose rows a data kind builds from λ (SPEC §8): the kind and what it is built from.
+/// A distill shard holds synthetic slots [Start, Start + Count) and reads no file.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ShardInputs(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] double L2,
+    [property: Id(2)] int DistillPerClass,
+    [property: Id(3)] int AugmentCopies,
+    [property: Id(4)] int AugmentNoise,
+    [property: Id(5)] int Seed);
 
 /// <summary>What a shard found in its rows: sizes, label range and (on request) column moments for standardization.</summary>
 [GenerateSerializer, Immutable]

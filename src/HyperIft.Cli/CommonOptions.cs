@@ -21,12 +21,17 @@ public static class CommonOptions
     public static readonly Option<bool> Sparse = Declare.Flag("--sparse", "store the features sparse (CSR): time and memory in the non-zeros; LIBSVM files always are");
     public static readonly Option<bool> NoIntercept = Declare.Flag("--no-intercept", "fit no intercept");
     public static readonly Option<double> L2 = Declare.Double("--l2", "VALUE",
-        "fixed L2 strength: all weights under example-weights, an mlp's hidden biases, and its deeper layers under l2-feature", ExampleWeights.DefaultL2, positive: true);
+        "fixed L2 strength: all weights under example-weights, distill and augment, an mlp's hidden biases, and its deeper layers under l2-feature", ExampleWeights.DefaultL2, positive: true);
     public static readonly Option<string> Hidden = Declare.Text("--hidden", "H1[,H2,...]", $"mlp: hidden layer widths (default {DefaultHidden})",
         problem: text => { try { ModelShape.ParseHidden(text); return string.IsNullOrWhiteSpace(text) ? "give at least one width" : null; } catch (ArgumentException e) { return e.Message; } });
     public static readonly Option<string> Activation = Declare.Choice("--activation", "NAME", Activations.Names, $"mlp: {Declare.Alternatives(Activations.Names)} (default tanh)");
-    public static readonly Option<int> Seed = Declare.Int("--seed", "N", "seed of the mlp's Glorot initialization", 0, min: 0);
+    public static readonly Option<int> Seed = Declare.Int("--seed", "N", "seed of the mlp's Glorot initialization, distill's start noise and augment's noise", 0, min: 0);
     public static readonly Option<string> Init = Declare.Text("--init", "FILE", "θ to start the first inner solve from, one value per line in the layout of SPEC §7 (overrides --seed)");
+    public static readonly Option<int> DistillPerClass = Declare.Int("--distill-per-class", "K", "distill: synthetic rows per class (λ has K·C·p entries)", 1, min: 1);
+    public static readonly Option<string> DistillInit = Declare.Choice("--distill-init", "NAME", DistillStarts.Names,
+        "distill: where λ starts unless --lambda-file: class-mean (each class's mean training row + N(0, 0.01²)) | random (N(0, 1))", "class-mean");
+    public static readonly Option<int> AugmentCopies = Declare.Int("--augment-copies", "R", "augment: augmented copies of every training row", 1, min: 1);
+    public static readonly Option<int> AugmentNoise = Declare.Int("--augment-noise", "Q", "augment: width of each copy's fixed noise ε (λ has p² + p·Q + p entries)", 16, min: 1);
     public static readonly Option<double> Lambda = Declare.Double("--lambda", "VALUE", "λ, broadcast to every entry", 0);
     public static readonly Option<string> LambdaFile = Declare.Text("--lambda-file", "FILE", "λ, one value per line (l2-feature: by feature; l2-param: feature-major; example-weights: by row)");
 
@@ -53,10 +58,15 @@ public static class CommonOptions
         $"{ExampleWeights.KindName}: one weight per training row (the only kind here)", ExampleWeights.KindName);
 
     /// <summary>The data, model and λ options of every computing command.</summary>
-    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Sparse, Classes, Standardize, NoIntercept, L2, Hidden, Activation, Seed, Init, Lambda, LambdaFile];
+    public static readonly Option[] Data = [Model, Hyper, Train, Val, LabelColumn, Features, Sparse, Classes, Standardize, NoIntercept, L2, Hidden, Activation, Seed, Init, Lambda, LambdaFile,
+        DistillPerClass, DistillInit, AugmentCopies, AugmentNoise];
 
-    /// <summary><see cref="Data"/> with <see cref="RowWeightsHyper"/> for --hyper.</summary>
-    public static readonly Option[] RowWeightsData = Data.Select(o => o == Hyper ? RowWeightsHyper : o).ToArray();
+    /// <summary>The options of the kinds that make the inputs (SPEC §8), each with its kind.</summary>
+    public static readonly (Option Option, string Kind)[] InputKindOptions =
+        [(DistillPerClass, Distill.KindName), (DistillInit, Distill.KindName), (AugmentCopies, Augment.KindName), (AugmentNoise, Augment.KindName)];
+
+    /// <summary><see cref="Data"/> with <see cref="RowWeightsHyper"/> for --hyper, without the data kinds' options.</summary>
+    public static readonly Option[] RowWeightsData = Data.Where(o => InputKindOptions.All(k => k.Option != o)).Select(o => o == Hyper ? RowWeightsHyper : o).ToArray();
 
     /// <summary>The solver options, then --json and --cluster.</summary>
     public static readonly Option[] Solving = [Solver, Tol, InnerTol, MaxCgIter, Jacobi, Kronecker, NeumannTerms, NeumannAlpha, Damping, Shards, Json, Cluster];

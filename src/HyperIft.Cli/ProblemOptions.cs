@@ -29,6 +29,12 @@ public static class ProblemOptions
             throw new UsageException("--jacobi needs the Hessian's diagonal, which mlp does not compute: drop --jacobi");
         if (network && args.GetValue(CommonOptions.Kronecker))
             throw new UsageException("--kronecker needs a Hessian with Kronecker factors (a linear model's), which mlp's is not: drop --kronecker");
+        foreach (var (option, kind) in CommonOptions.InputKindOptions)
+            if (args.Given(option) && hyper != kind) throw new UsageException($"{option.Name} applies to --hyper {kind}, not to {hyper}");
+        if (hyper is Distill.KindName or Augment.KindName && !ModelKinds.Named(model).Labels.Equals(LabelSet.Classes))
+            throw new UsageException($"--hyper {hyper} differentiates the loss by the inputs: use --model softmax or mlp, not {model}");
+        if (hyper == Distill.KindName && args.GetValue(CommonOptions.Standardize))
+            throw new UsageException("distill learns its rows in the inputs' own scale: drop --standardize");
         string? init = args.GetValue(CommonOptions.Init) is { } file ? Path.GetFullPath(file) : null;
         if (init is not null) LambdaFile.Read(init); // a bad value is reported by file and line before any work
         return new ProblemSpec(model, hyper, WithFingerprint(train), WithFingerprint(validation),
@@ -37,7 +43,10 @@ public static class ProblemOptions
             Hidden: network ? args.GetValue(CommonOptions.Hidden) ?? CommonOptions.DefaultHidden : "",
             Activation: args.GetValue(CommonOptions.Activation) ?? "tanh",
             Seed: args.GetValue(CommonOptions.Seed),
-            InitFile: init);
+            InitFile: init,
+            DistillPerClass: args.GetValue(CommonOptions.DistillPerClass),
+            AugmentCopies: args.GetValue(CommonOptions.AugmentCopies),
+            AugmentNoise: args.GetValue(CommonOptions.AugmentNoise));
     }
 
     /// <summary>The training and validation specs named by --train and --val.</summary>
@@ -61,10 +70,16 @@ public static class ProblemOptions
     /// <summary>The spec the silos read, with the fingerprint of the files as this process sees them.</summary>
     private static DataSpec WithFingerprint(DataSpec d) => d with { Fingerprint = SourceFiles.Fingerprint(d.Source) };
 
-    /// <summary>λ from --lambda (broadcast) or --lambda-file, checked against the problem's size.</summary>
-    public static double[] Lambda(ParseResult args, ProblemInfo info)
+    /// <summary>
+    /// λ from --lambda (broadcast) or --lambda-file, checked against the problem's size; distill without
+    /// either starts from the training set (--distill-init), read here, by this process.
+    /// </summary>
+    public static double[] Lambda(ParseResult args, ProblemInfo info, ProblemSpec problem)
     {
         string? file = args.GetValue(CommonOptions.LambdaFile);
+        if (file is null && info.Hyper == Distill.KindName && !args.Given(CommonOptions.Lambda))
+            return Distill.Start(problem.Train.Load().Block, info.Classes, problem.DistillPerClass,
+                DistillStarts.Parse(args.GetValue(CommonOptions.DistillInit)!), problem.Seed);
         if (file is null) return Enumerable.Repeat(args.GetValue(CommonOptions.Lambda), info.HyperCount).ToArray();
         if (args.Given(CommonOptions.Lambda)) throw new UsageException("give --lambda or --lambda-file, not both");
         var values = LambdaFile.Read(file);

@@ -47,7 +47,7 @@ internal sealed class ClusterObjective : ShardedObjective
     protected override async ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
     {
         _point++;
-        if (Hyper.WeightsRows && (_lambda is null || !lambda.AsSpan().SequenceEqual(_lambda))) _rowLambdaVersion++;
+        if (Hyper.ShardsTakeLambda && (_lambda is null || !lambda.AsSpan().SequenceEqual(_lambda))) _rowLambdaVersion++;
         (_theta, _lambda) = (theta, (double[])lambda.Clone()); // a copy: a caller changing λ in place must still raise the version
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.setpoint_fanout");
         var parts = await FanOut(_train, s => SetPointOn(s), ct);
@@ -101,6 +101,21 @@ internal sealed class ClusterObjective : ShardedObjective
         return InRowOrder(parts);
     }
 
+    protected override async ValueTask<double[]> SumInputCross(double[] v, CancellationToken ct)
+    {
+        long point = _point;
+        var parts = await FanOut(_train, async s =>
+        {
+            var shard = _train[s];
+            var reply = await shard.InputCross(point, await VectorTransfer.Send(shard, v));
+            return await VectorTransfer.Fetch(shard, reply);
+        }, ct);
+        var total = new double[HyperCount];
+        for (int s = 0; s < parts.Length; s++)
+            Numerics.Vec.Add(parts[s], total.AsSpan(Hyper.ShardSlice(_trainDescriptors[s].Start, _trainDescriptors[s].Count)!.Value.Offset, parts[s].Length));
+        return total;
+    }
+
     /// <summary>Every training row's label, in row order.</summary>
     public async Task<double[]> TrainLabels(CancellationToken ct = default)
     {
@@ -132,10 +147,11 @@ internal sealed class ClusterObjective : ShardedObjective
         var shard = _train[s];
         var d = _trainDescriptors[s];
         var theta = await VectorTransfer.Send(shard, _theta!);
-        // Row hyperparameters change once an outer step: a shard keeps its slice between inner iterations.
-        long version = Hyper.WeightsRows ? _rowLambdaVersion : 0;
-        bool send = Hyper.WeightsRows && _rowLambdaSent[s] != version;
-        var rowLambda = send ? await VectorTransfer.Send(shard, _lambda!.AsSpan(d.Start, d.Count).ToArray()) : Vector.Empty;
+        // λ changes once an outer step: a shard keeps its slice (row weights, or what its rows are built from) between inner iterations.
+        var slice = Hyper.ShardSlice(d.Start, d.Count);
+        long version = slice is null ? 0 : _rowLambdaVersion;
+        bool send = slice is not null && _rowLambdaSent[s] != version;
+        var rowLambda = send ? await VectorTransfer.Send(shard, _lambda!.AsSpan(slice!.Value.Offset, slice.Value.Length).ToArray()) : Vector.Empty;
         var reply = await shard.SetPoint(_point, theta, version, rowLambda);
         if (send) _rowLambdaSent[s] = version;
         return new LossGradient(reply.Loss, await VectorTransfer.Fetch(shard, reply.Gradient));

@@ -56,19 +56,23 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         var (mean, scale) = spec.Standardize ? Scaling(summaries) : (null, null);
 
         // Second pass: every shard builds the model and checks its labels against it.
-        trainDescriptors = trainDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
+        var inputs = ProblemBuilder.ShardInputs(spec);
+        trainDescriptors = inputs?.Kind == Distill.KindName
+            ? DistillSlots(spec, model, inputs, configuration, trainData)
+            : trainDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale, Inputs = inputs }).ToArray();
+        int trainRows = trainDescriptors[^1].Start + trainDescriptors[^1].Count;
         valDescriptors = valDescriptors.Select(d => d with { Model = model, Mean = mean, Scale = scale }).ToArray();
         await Task.WhenAll(train.Select((s, i) => s.Open(trainDescriptors[i], false))
             .Concat(validation.Select((s, i) => s.Open(valDescriptors[i], false))));
         // Each shard checked its own rows (with file and line); a mix across shards shows only here.
         ProblemBuilder.CheckLabelSet(spec, labels);
 
-        var (numericModel, hyper) = ProblemBuilder.Build(spec, model, n);
-        _objective = new ClusterObjective(numericModel, hyper, n, m, train, trainDescriptors, validation, valDescriptors, log)
+        var (numericModel, hyper) = ProblemBuilder.Build(spec, model, trainRows);
+        _objective = new ClusterObjective(numericModel, hyper, trainRows, m, train, trainDescriptors, validation, valDescriptors, log)
         {
             InitialTheta = ProblemBuilder.InitialTheta(spec, numericModel),
         };
-        _info = new ProblemInfo(spec.Model, hyper.Name, n, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
+        _info = new ProblemInfo(spec.Model, hyper.Name, trainRows, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
             summaries[0].Source, spec.Validation.Source, spec.Shards);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
         _spec = spec;
@@ -126,6 +130,21 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
     }
 
     private double[]? Open(Vector? v) => v is null ? null : Mailbox.Open(v);
+
+    /// <summary>
+    /// Distill trains on k·C synthetic rows alone (SPEC §8): its training shards hold slots of them, which
+    /// read no file; the training file's first pass only settled the classes.
+    /// </summary>
+    private static ShardDescriptor[] DistillSlots(ProblemSpec spec, ModelSpec model, ShardInputs inputs, Guid configuration, DataSpec trainData)
+    {
+        if (spec.Standardize) throw new ProblemInputException("distill learns its rows in the inputs' own scale: drop --standardize");
+        if (inputs.DistillPerClass < 1) throw new ProblemInputException($"--distill-per-class must be at least 1, got {inputs.DistillPerClass}");
+        long slots = (long)inputs.DistillPerClass * model.Classes;
+        if (spec.Shards > slots)
+            throw new ProblemInputException($"--shards {spec.Shards} is more than the {slots} distilled rows (--distill-per-class × {model.Classes} classes): a shard needs rows");
+        return RowRange.Split((int)slots, spec.Shards)
+            .Select(r => new ShardDescriptor(configuration, trainData, r.Start, r.Count, model, null, null, inputs)).ToArray();
+    }
 
     private IDataShardGrain[] Shards(string run, string set, int count) =>
         Enumerable.Range(0, count).Select(i => GrainFactory.GetGrain<IDataShardGrain>($"{run}/{set}/{i}")).ToArray();

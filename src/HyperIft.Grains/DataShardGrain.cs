@@ -2,6 +2,7 @@ using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Grains.Placement;
 using HyperIft.Numerics;
+using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
 
@@ -31,6 +32,14 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
     public async Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments)
     {
         if (_summary is not null && !moments && _descriptor == descriptor) return _summary;
+        if (descriptor is { Inputs.Kind: Distill.KindName, Model: { } model })
+        {
+            // Synthetic slots: labels fixed by position, inputs from λ; no file to read.
+            var distillShard = await gate.Run(() => DistillSlots(descriptor, model));
+            var slots = new ShardSummary(descriptor.Data.Source, descriptor.Count, model.Features, model.Classes - 1, true, false, null, null);
+            (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _raw) = (descriptor, slots, distillShard, 0, 0, null);
+            return slots;
+        }
         var rows = await ReadRows(descriptor);
         var (summary, shard) = await gate.Run(() => Build(rows, descriptor, moments));
         (_descriptor, _summary, _shard, _point, _rowLambdaVersion) = (descriptor, summary, shard, 0, 0);
@@ -48,7 +57,7 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         var rl = received ? Mailbox.Open(rowLambda) : null;
         var (loss, grad) = await gate.Run(() =>
         {
-            if (rl is not null) shard.SetRowLambda(rl);
+            if (rl is not null) shard.SetShardLambda(rl);
             return shard.SetPoint(th);
         });
         _rowLambdaVersion = rowLambdaVersion;
@@ -86,6 +95,13 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         var shard = RequirePoint(point);
         var x = Mailbox.Open(v);
         return Mailbox.Post(await gate.Run(() => shard.RowGradientDot(x)));
+    }
+
+    public async Task<Vector> InputCross(long point, Vector v)
+    {
+        var shard = RequirePoint(point);
+        var x = Mailbox.Open(v);
+        return Mailbox.Post(await gate.Run(() => shard.InputCross(x)));
     }
 
     public async Task<LossGradMessage> Evaluate(Vector theta)
@@ -156,7 +172,16 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
         {
             throw new ProblemInputException(e.Message);
         }
-        return (summary, new TrainingShard(model, rows.Block));
+        var inputs = d.Inputs is null ? null : ProblemBuilder.Inputs(d.Inputs, model);
+        if (inputs is not null && rows.IsSparse) rows = rows.ToDense(); // augmented copies are dense whatever the rows were
+        return (summary, new TrainingShard(model, rows.Block, inputs, d.Start));
+    }
+
+    private static TrainingShard DistillSlots(ShardDescriptor d, ModelSpec model)
+    {
+        var numeric = ProblemBuilder.Create(model);
+        var distill = (Distill)ProblemBuilder.Inputs(d.Inputs!, numeric);
+        return new TrainingShard(numeric, distill.SlotRows(d.Start, d.Count), distill, d.Start);
     }
 
     private TrainingShard RequireShard() =>

@@ -49,8 +49,35 @@ public static class ProblemBuilder
         var kind = HyperparameterKinds.All.FirstOrDefault(k => k.Name == spec.Hyper)
                    ?? throw new ProblemInputException($"unknown hyperparameter kind '{spec.Hyper}' (expected one of: {string.Join(", ", HyperparameterKinds.Names)})");
         if (!(spec.ExampleWeightL2 > 0)) throw new ProblemInputException($"--l2 must be positive, got {spec.ExampleWeightL2}");
-        return (numeric, kind.Create(numeric.Layout, trainRows, spec.ExampleWeightL2));
+        Hyperparameter hyper;
+        try
+        {
+            hyper = kind.Create(numeric.Layout, trainRows, spec.ExampleWeightL2, InputOptions(spec));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ProblemInputException(e.Message);
+        }
+        if (hyper is InputHyperparameter && !numeric.DifferentiatesInputs)
+            throw new ProblemInputException($"{hyper.Name} differentiates the loss by its inputs, which {numeric.Name} does not: use softmax or mlp");
+        if (hyper is Distill && spec.Standardize)
+            throw new ProblemInputException("distill learns its rows in the inputs' own scale: drop --standardize");
+        return (numeric, hyper);
     }
+
+    internal static InputOptions InputOptions(ProblemSpec spec) =>
+        new(spec.DistillPerClass, spec.AugmentCopies, spec.AugmentNoise, spec.Seed);
+
+    /// <summary>What a training shard needs to build its rows from λ, or null when the kind does not make them.</summary>
+    internal static ShardInputs? ShardInputs(ProblemSpec spec) =>
+        spec.Hyper is Distill.KindName or Augment.KindName
+            ? new ShardInputs(spec.Hyper, spec.ExampleWeightL2, spec.DistillPerClass, spec.AugmentCopies, spec.AugmentNoise, spec.Seed)
+            : null;
+
+    /// <summary>The kind a shard builds its rows with, for its model.</summary>
+    internal static InputHyperparameter Inputs(ShardInputs inputs, Model model) =>
+        (InputHyperparameter)HyperparameterKinds.Create(inputs.Kind, model.Layout, 0, inputs.L2,
+            new InputOptions(inputs.DistillPerClass, inputs.AugmentCopies, inputs.AugmentNoise, inputs.Seed));
 
     public static Model Create(ModelSpec model)
     {
@@ -105,6 +132,12 @@ public static class ProblemBuilder
         LabelCheck.Validate(model, train);
         LabelCheck.Validate(model, validation);
         CheckLabelSet(spec, labels);
+        if (hyper is Distill distill) // trains on its synthetic rows alone: the training set only starts λ
+        {
+            return new LocalObjective(new BilevelProblem(model, hyper, distill.SlotRows(0, distill.Slots), validation.Block), spec.Shards)
+                { InitialTheta = InitialTheta(spec, model) };
+        }
+        if (hyper is InputHyperparameter && train.IsSparse) train = train.ToDense(); // augmented copies are dense
         var problem = new BilevelProblem(model, hyper, train.Block, validation.Block);
         return new LocalObjective(problem, spec.Shards) { InitialTheta = InitialTheta(spec, model) };
     }

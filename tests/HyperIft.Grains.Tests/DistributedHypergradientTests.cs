@@ -34,6 +34,35 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
         Assert.Equal(local.Solve.Iterations, reply.SolverIterations);
     }
 
+    public static IEnumerable<object[]> InputCases() =>
+        from model in new[] { "softmax", "mlp" }
+        from kind in new[] { "distill", "augment" }
+        from shards in new[] { 1, 3, 8 }
+        select new object[] { model, kind, shards };
+
+    [Theory]
+    [MemberData(nameof(InputCases))]
+    public async Task Distributed_hypergradient_of_learned_data_equals_the_in_process_one(string model, string kind, int shards)
+    {
+        var spec = Problems.Spec(model, kind, "synthetic:n=300,p=6,c=3,seed=9", shards, hidden: model == "mlp" ? "5" : "")
+            with { DistillPerClass = 3, AugmentCopies = 2, AugmentNoise = 4, Seed = 2 };
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"hg-{kind}-{model}-{shards}-{Guid.NewGuid():N}");
+        var info = await coordinator.Configure(spec);
+        Assert.Equal(kind == "distill" ? 9 : 300, info.TrainRows);
+        Assert.Equal(kind == "distill" ? 9 * 6 : 36 + 24 + 6, info.HyperCount);
+
+        var lambda = Problems.Lambda(info.HyperCount, 0.0).Select(l => kind == "augment" ? 0.2 * l : l).ToArray();
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), Problems.TightCg, null, null));
+        var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+
+        var localObjective = Problems.Local(spec);
+        var local = await Problems.TightCg.Build(localObjective.Convex).Compute(localObjective, lambda);
+        Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, $"{model} {kind}, {shards} shards");
+        Assert.Equal(local.ValidationLoss, reply.ValidationLoss, 1e-14);
+        Assert.True(Vec.Norm(local.Hypergradient) > 1e-6);
+    }
+
     [Fact]
     public async Task Row_hyperparameters_reach_the_shards_once_per_change_not_once_per_inner_iteration()
     {

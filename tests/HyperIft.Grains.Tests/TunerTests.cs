@@ -92,16 +92,26 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     [InlineData("softmax")]
     [InlineData("mlp")]
     [InlineData("example-weights")] // the shards keep their slices of λ: a restarted shard must get its slice again
+    [InlineData("distill")] // shards of synthetic slots, rebuilt from λ alone
+    [InlineData("augment")] // shards rebuild their copies from λ and the seeded noise
     public async Task A_run_whose_silo_is_killed_completes_with_the_undisturbed_result(string model)
     {
         var problem = model switch
         {
+            "distill" => Problems.Spec("softmax", "distill", "synthetic:n=800,p=40,c=5,seed=5", 6) with { DistillPerClass = 2 },
+            "augment" => Problems.Spec("mlp", "augment", "synthetic:n=600,p=8,c=3,seed=5", 6, hidden: "6") with { AugmentNoise = 3 },
             "mlp" => Problems.Spec("mlp", "l2-feature", "synthetic:n=800,p=40,c=5,seed=5", 6, hidden: "8"),
             "example-weights" => Problems.Spec("logistic", "example-weights", "synthetic:n=3000,p=10,seed=5", 6),
             _ => Problems.Spec("softmax", "l2-feature", "synthetic:n=6000,p=40,c=5,seed=5", 6),
         };
-        var lambda0 = model == "example-weights" ? Problems.Lambda(3000, 0.2) : Problems.Lambda(40, -2.0);
-        int steps = model switch { "mlp" => 8, "example-weights" => 10, _ => 14 };
+        var lambda0 = model switch
+        {
+            "example-weights" => Problems.Lambda(3000, 0.2),
+            "distill" => Problems.Lambda(2 * 5 * 40, 0.0),
+            "augment" => Problems.Lambda(8 * 8 + 8 * 3 + 8, 0.0).Select(l => 0.1 * l).ToArray(),
+            _ => Problems.Lambda(40, -2.0),
+        };
+        int steps = model switch { "mlp" or "augment" => 8, "example-weights" or "distill" => 10, _ => 14 };
         var (_, expected) = await LocalRun(problem, steps, lambda0);
 
         bool killed = false, tunerKilled = false;

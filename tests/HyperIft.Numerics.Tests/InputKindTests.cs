@@ -35,7 +35,7 @@ public class InputKindTests
         if (hyper is Distill distill)
         {
             var problem = new BilevelProblem(m, hyper, distill.SlotRows(0, distill.Slots), TestProblems.Block(validation));
-            var start = distill.Start(TestProblems.Block(train), DistillInit.ClassMean, seed: 4);
+            var start = Distill.Start(TestProblems.Block(train), Classes, distill.PerClass, DistillInit.ClassMean, seed: 4);
             return (problem, start.Select((s, i) => s + 0.3 * Math.Sin(1.3 * i)).ToArray());
         }
         // Small A, B, c: copies that differ from their rows without saturating tanh.
@@ -155,7 +155,7 @@ public class InputKindTests
         var (train, _) = SyntheticData.Generate("softmax", new SyntheticSpec(40, Features, Classes, 2));
         var m = CreateModel("softmax");
         var distill = (Distill)HyperparameterKinds.Create(Distill.KindName, m.Layout, 40, 1e-3, Options with { DistillPerClass = 2 });
-        var start = distill.Start(TestProblems.Block(train), DistillInit.ClassMean, seed: 1);
+        var start = Distill.Start(TestProblems.Block(train), Classes, 2, DistillInit.ClassMean, seed: 1);
         for (int r = 0; r < distill.Slots; r++)
         {
             int c = r / 2;

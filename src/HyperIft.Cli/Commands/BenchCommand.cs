@@ -40,7 +40,7 @@ public static class BenchCommand
             var sharded = spec with { Shards = shards };
             var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"bench-{Guid.NewGuid():N}");
             info = await coordinator.Configure(sharded);
-            var lambda = ProblemOptions.Lambda(args, info);
+            var lambda = ProblemOptions.Lambda(args, info, spec);
             var local = ProblemBuilder.Local(sharded);
             var zeros = new double[info.ParameterCount];
 

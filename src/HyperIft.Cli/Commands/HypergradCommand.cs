@@ -26,7 +26,7 @@ public static class HypergradCommand
         if (thetaOut is not null) ResultsFolder.CheckWritable(thetaOut, "--theta-out");
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
         var (coordinator, info) = await Configure(cluster, spec, stderr, ct);
-        var lambda = ProblemOptions.Lambda(args, info);
+        var lambda = ProblemOptions.Lambda(args, info, spec);
 
         var (reply, hypergradient, seconds) = await At(coordinator, lambda, solver, ct);
         if (thetaOut is not null) LambdaFile.Write(thetaOut, await VectorTransfer.Fetch(coordinator, reply.Theta));

@@ -59,7 +59,7 @@ public static class TuneCommand
             // Everything that could fail after the tuning is checked before its first step.
             if (args.GetValue(Test) is { } testSource)
                 test = TestSet.Load(testSource, problem, i, await cluster.Grains.GetGrain<ICoordinatorGrain>(runId).Standardization());
-            var lambda = ProblemOptions.Lambda(args, i);
+            var lambda = ProblemOptions.Lambda(args, i, problem);
             if (extension is not null) await extension.BeforeStart(cluster, runId, i, test, ct);
             return lambda;
         }, ct).WaitAsync(ct);

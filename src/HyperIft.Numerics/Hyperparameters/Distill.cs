@@ -43,25 +43,25 @@ public sealed class Distill : InputHyperparameter
     /// (<see cref="DistillInit.ClassMean"/>), or N(0, 1) noise (<see cref="DistillInit.Random"/>), seeded.
     /// A class with no training row starts at the noise alone.
     /// </summary>
-    public double[] Start(DataBlock train, DistillInit init, int seed)
+    public static double[] Start(DataBlock train, int classes, int perClass, DistillInit init, int seed)
     {
-        int p = Layout.Features;
-        var lambda = new double[Count];
+        int p = train.Features, slots = classes * perClass;
+        var lambda = new double[checked(slots * p)];
         SeededNoise.Fill(seed, 0, lambda, init == DistillInit.ClassMean ? 0.01 : 1.0);
         if (init == DistillInit.Random) return lambda;
-        var sums = new double[Classes * p];
-        var counts = new int[Classes];
+        var sums = new double[classes * p];
+        var counts = new int[classes];
         var y = train.Y.Span;
         for (int i = 0; i < train.Rows; i++)
         {
             int c = (int)y[i];
-            if (c < 0 || c >= Classes) continue;
+            if (c < 0 || c >= classes) continue;
             counts[c]++;
             train.AddRow(i, 1.0, sums.AsSpan(c * p, p));
         }
-        for (int r = 0; r < Slots; r++)
+        for (int r = 0; r < slots; r++)
         {
-            int c = r / PerClass;
+            int c = r / perClass;
             if (counts[c] == 0) continue;
             var row = lambda.AsSpan(r * p, p);
             for (int f = 0; f < p; f++) row[f] += sums[c * p + f] / counts[c];
@@ -77,3 +77,16 @@ public sealed class Distill : InputHyperparameter
 
 /// <summary>How <c>distill</c> starts λ (<c>--distill-init</c>).</summary>
 public enum DistillInit { ClassMean, Random }
+
+/// <summary>The names of <see cref="DistillInit"/> on the command line.</summary>
+public static class DistillStarts
+{
+    public static readonly string[] Names = ["class-mean", "random"];
+
+    public static DistillInit Parse(string name) => name switch
+    {
+        "class-mean" => DistillInit.ClassMean,
+        "random" => DistillInit.Random,
+        _ => throw new ArgumentException($"unknown --distill-init '{name}' (expected class-mean or random)"),
+    };
+}

@@ -25,6 +25,9 @@ public abstract class Hyperparameter
     /// </summary>
     public virtual (int Offset, int Length)? ShardSlice(int start, int count) => null;
 
+    /// <summary>True when training shards take a slice of λ (<see cref="ShardSlice"/>).</summary>
+    public bool ShardsTakeLambda => ShardSlice(0, 0) is not null;
+
     /// <summary>Returns P(θ, λ) and adds ∇_θ P to <paramref name="grad"/>.</summary>
     public abstract double Penalty(ReadOnlySpan<double> theta, ReadOnlySpan<double> lambda, Span<double> grad);
 

@@ -142,6 +142,8 @@ public sealed class MlpModel : Model
     /// m_i = V₁δ₁ + W₁R(δ₁): the input gradient W₁δ₁ differentiated along v at fixed x (R(x) = 0), by the
     /// forward and backward R passes of the HVP; the weight products of the backward pass are not needed.
     /// </summary>
+    public override bool DifferentiatesInputs => true;
+
     public override void InputCross(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {

@@ -44,6 +44,8 @@ public abstract class Model
     /// given: how a row's gradient along v moves with its input. The data part of the cross term of a λ that
     /// makes the training inputs (distill, augment: SPEC §8).
     /// </summary>
+    public virtual bool DifferentiatesInputs => false;
+
     public virtual void InputCross(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result) =>
         throw new NotSupportedException($"{Name} does not differentiate its gradient by its inputs: distill and augment take softmax or mlp");

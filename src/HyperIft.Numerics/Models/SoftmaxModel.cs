@@ -171,6 +171,8 @@ public sealed partial class SoftmaxModel : Model
     }
 
     /// <summary>m_i = V(π_i − e_y) + W Π_i u_i with u_i = Vᵀx_i + v_b and Π = diag π − ππᵀ (W, V feature-major p×C).</summary>
+    public override bool DifferentiatesInputs => true;
+
     public override void InputCross(DataBlock data, ReadOnlySpan<double> theta, ReadOnlySpan<double> cache, ReadOnlySpan<double> v,
         Span<double> result)
     {

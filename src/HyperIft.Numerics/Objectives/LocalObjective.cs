@@ -71,7 +71,7 @@ public sealed class LocalObjective : ShardedObjective
 
     protected override ValueTask<double[]> SumInputCross(double[] v, CancellationToken ct)
     {
-        var parts = Map(_train, (shard, s) => shard.InputCross(v, SliceOf(s).Length), ct);
+        var parts = Map(_train, (shard, s) => shard.InputCross(v), ct);
         var total = new double[HyperCount];
         for (int s = 0; s < parts.Length; s++) Vec.Add(parts[s], total.AsSpan(SliceOf(s).Offset, parts[s].Length));
         return ValueTask.FromResult(total);

@@ -136,10 +136,11 @@ public sealed class TrainingShard
     /// This shard's part of (∂²f/∂λ∂θ)ᵀ v before the 1/N, over its slice of λ: each built row's input
     /// derivative (<see cref="Model.InputCross"/>) pulled back through the rows' construction.
     /// </summary>
-    public double[] InputCross(ReadOnlySpan<double> v, int sliceLength)
+    public double[] InputCross(ReadOnlySpan<double> v)
     {
         RequirePoint();
         var built = _built ?? throw new InvalidOperationException("The shard's rows are not built from λ.");
+        int sliceLength = _inputs!.ShardSlice(_start, Rows)!.Value.Length;
         var m = new double[(long)built.Rows.Rows * Model.Layout.Features];
         Model.InputCross(built.Rows, _theta, _cache, v, m);
         var cross = new double[sliceLength];
