@@ -69,13 +69,13 @@ public static class ProblemBuilder
         new(spec.DistillPerClass, spec.AugmentCopies, spec.AugmentNoise, spec.Seed);
 
     /// <summary>What a training shard needs to build its rows from λ, or null when the kind does not make them.</summary>
-    internal static ShardInputs? ShardInputs(ProblemSpec spec) =>
+    public static ShardInputs? ShardInputs(ProblemSpec spec) =>
         spec.Hyper is Distill.KindName or Augment.KindName
             ? new ShardInputs(spec.Hyper, spec.ExampleWeightL2, spec.DistillPerClass, spec.AugmentCopies, spec.AugmentNoise, spec.Seed)
             : null;
 
     /// <summary>The kind a shard builds its rows with, for its model.</summary>
-    internal static InputHyperparameter Inputs(ShardInputs inputs, Model model) =>
+    public static InputHyperparameter Inputs(ShardInputs inputs, Model model) =>
         (InputHyperparameter)HyperparameterKinds.Create(inputs.Kind, model.Layout, 0, inputs.L2,
             new InputOptions(inputs.DistillPerClass, inputs.AugmentCopies, inputs.AugmentNoise, inputs.Seed));
 

@@ -36,8 +36,11 @@ public static class TuneCommand
     public static readonly CliCommand Command = new("tune", Summary, Example,
         [.. CommonOptions.Data, .. CommonOptions.Solving, Steps, Optimizer, OuterLr, TolSchedule, Output, Overwrite, RunId, Detach, Test, ConfigFile.Option], Run);
 
-    public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
-        Run("tune", args, ProblemOptions.Spec(args), null, stdout, stderr, ct);
+    public static Task<int> Run(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var problem = ProblemOptions.Spec(args);
+        return Run("tune", args, problem, LearnedData.For(problem), stdout, stderr, ct);
+    }
 
     /// <summary>The tuning run of <paramref name="problem"/>, with what a command built on tune adds to it.</summary>
     internal static async Task<int> Run(string command, ParseResult args, ProblemSpec problem, ITuneExtension? extension,
