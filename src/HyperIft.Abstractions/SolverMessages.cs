@@ -32,7 +32,8 @@ public sealed record HypergradientReply(
     [property: Id(11)] Vector V,
     [property: Id(12)] double Seconds,
     [property: Id(13)] int HessianProducts,
-    [property: Id(14)] int InnerHessianProducts)
+    [property: Id(14)] int InnerHessianProducts,
+    [property: Id(15)] PhaseSeconds? Phases = null)
 {
     /// <summary>The library's result, its vectors fetched from <paramref name="source"/> (in chunks where they are large).</summary>
     public async Task<HypergradientResult> Fetch(IVectorPeer source)
@@ -42,6 +43,6 @@ public sealed record HypergradientReply(
         var v = await VectorTransfer.Fetch(source, V);
         return new HypergradientResult(hypergradient, ValidationLoss, TrainLoss,
             new InnerResult(theta, TrainLoss, InnerGradNorm, InnerIterations, InnerHessianProducts, InnerConverged),
-            new SolveResult(SolverName, v, SolverIterations, SolverResidual, SolverOutcome), v, HessianProducts);
+            new SolveResult(SolverName, v, SolverIterations, SolverResidual, SolverOutcome), v, HessianProducts, Phases);
     }
 }

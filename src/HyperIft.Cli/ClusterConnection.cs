@@ -109,10 +109,11 @@ public sealed class ClusterConnection : IAsyncDisposable
         logging.ClearProviders();
         logging.AddSimpleConsole(o => o.SingleLine = true);
         logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL"), true, out var l) ? l : LogLevel.None;
+        bool asked = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("HYPERIFT_LOG_LEVEL"), true, out var level);
         logging.SetMinimumLevel(LogLevel.Warning);
-        logging.AddFilter("Orleans", level);
-        logging.AddFilter("Microsoft", level);
+        logging.AddFilter("Orleans", asked ? level : LogLevel.None);
+        logging.AddFilter("Microsoft", asked ? level : LogLevel.None);
+        if (asked) logging.AddFilter("HyperIft", level); // the embedded silo's own notes (state writes, shard recoveries)
     }
 
     private static bool IsLocalhost(string cluster) => cluster.StartsWith("localhost", StringComparison.OrdinalIgnoreCase);

@@ -35,6 +35,9 @@ public sealed record ResultJson
     public int? Shards { get; init; }
     public double? Seconds { get; init; }
 
+    /// <summary>Where the computation's time went (inner solve, linear solve, cross term), as measured where it ran.</summary>
+    public PhaseSeconds? PhaseSeconds { get; init; }
+
     /// <summary>The final λ: its values (a <c>double[]</c>), or the path of lambda.txt when λ is large (a <c>string</c>).</summary>
     public object? Lambda { get; init; }
     public int? Steps { get; init; }
@@ -94,6 +97,7 @@ public static class HypergradientReport
         Solver = new SolverJson(reply.SolverName, reply.SolverIterations, reply.SolverResidual),
         Shards = info.Shards,
         Seconds = Math.Round(seconds, 6),
+        PhaseSeconds = reply.Phases,
     };
 
     /// <summary>Warnings a user must see: an answer computed from an unconverged solve.</summary>

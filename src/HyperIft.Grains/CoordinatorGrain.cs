@@ -73,7 +73,8 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             InitialTheta = ProblemBuilder.InitialTheta(spec, numericModel),
         };
         _info = new ProblemInfo(spec.Model, hyper.Name, trainRows, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
-            summaries[0].Source, spec.Validation.Source, spec.Shards);
+            inputs?.Kind == Distill.KindName ? $"distilled rows started from {summaries[0].Source}" : summaries[0].Source,
+            spec.Validation.Source, spec.Shards);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
@@ -114,7 +115,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             result.Inner.GradientNorm, result.Inner.Iterations, result.Inner.Converged, result.Solve.Solver,
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Outcome,
             Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts,
-            result.Inner.HessianProducts);
+            result.Inner.HessianProducts, result.Phases);
     }
 
     public Task<Standardization?> Standardization() =>

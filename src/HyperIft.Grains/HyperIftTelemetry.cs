@@ -33,6 +33,8 @@ public static class HyperIftTelemetry
         Meter.CreateHistogram<int>("hyperift.newton_iterations", description: "Inner Newton iterations per hypergradient");
     public static readonly Histogram<double> HvpFanOut =
         Meter.CreateHistogram<double>("hyperift.hvp_fanout_duration", unit: "ms", description: "One Hessian-vector product over all shards");
+    public static readonly Histogram<double> StateWrite =
+        Meter.CreateHistogram<double>("hyperift.state_write_duration", unit: "ms", description: "One write of a run's state (λ, the optimizer's moments, the history)");
     public static readonly Counter<double> ShardCompute =
         Meter.CreateCounter<double>("hyperift.shard_compute", unit: "s", description: "CPU time of shard kernels on this silo");
 

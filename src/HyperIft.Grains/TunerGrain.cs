@@ -263,7 +263,11 @@ internal sealed class TunerGrain(
         try
         {
             S.UpdatedUtc = DateTime.UtcNow;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             await state.WriteAsync(log, $"run {RunId}");
+            // λ and the optimizer's moments are written every step: what that costs is worth seeing.
+            HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds);
+            log.LogInformation("Run {Run}: state written in {Milliseconds:F1} ms ({Lambda} λ entries)", RunId, clock.Elapsed.TotalMilliseconds, S.Lambda.Length);
         }
         catch (StateConflictException e)
         {

@@ -15,7 +15,8 @@ public sealed record HypergradientResult(
     InnerResult Inner,
     SolveResult Solve,
     double[] V,
-    int HessianProducts)
+    int HessianProducts,
+    PhaseSeconds? Phases = null)
 {
     public double[] Theta => Inner.Theta;
     public WarmStart NextWarmStart => new(Inner.Theta, V);
@@ -35,6 +36,7 @@ public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solv
     public async ValueTask<HypergradientResult> Compute(IBilevelObjective objective, double[] lambda,
         WarmStart? warm = null, CancellationToken ct = default)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         InnerResult innerResult;
         using (var span = NumericsActivity.Source.StartActivity("hyperift.inner_solve"))
         {
@@ -44,6 +46,7 @@ public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solv
         }
         if (!double.IsFinite(innerResult.Loss) || !Vec.AllFinite(innerResult.Theta))
             throw NotFinite($"the training loss is not finite at this λ (f = {innerResult.Loss}", lambda);
+        double inner = clock.Elapsed.TotalSeconds;
         var (validationLoss, validationGrad) = await objective.ValLossGrad(innerResult.Theta, ct);
         var hessian = new HessianOperator(objective);
         ILinearOperator system = Damping > 0 ? new DampedOperator(hessian, Damping) : hessian;
@@ -59,12 +62,14 @@ public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solv
             span?.SetTag("iterations", solve.Iterations);
             span?.SetTag("residual", solve.Residual);
         }
+        double solved = clock.Elapsed.TotalSeconds;
         var hypergradient = await objective.CrossTerm(solve.Solution, ct);
         Vec.Scale(-1.0, hypergradient);
+        var phases = new PhaseSeconds(inner, solved - inner, clock.Elapsed.TotalSeconds - solved);
         if (!double.IsFinite(validationLoss) || !Vec.AllFinite(hypergradient))
             throw NotFinite($"the hypergradient is not finite at this λ (validation loss {validationLoss}", lambda);
         return new HypergradientResult(hypergradient, validationLoss, innerResult.Loss, innerResult, solve, solve.Solution,
-            innerResult.HessianProducts + hessian.Products);
+            innerResult.HessianProducts + hessian.Products, phases);
     }
 
     /// <summary>A result that cannot be trusted because something overflowed: the one message every caller shows.</summary>
