@@ -8,6 +8,11 @@
                                             (H = 0: softmax), computed here with numpy, independently of HyperIft
   gauss --sigma S --out FILE                augment's λ (SPEC §8) for a hand-made Gaussian augmentation with q = p:
                                             A = 0, B = S·I, c = 0, so that x̃ = x + tanh(S ε), ε ~ N(0, I)
+  init  --hidden H --rows N --alpha A --out FILE
+                                            θ₀ for a network's first inner solve: scikit-learn's MLPClassifier
+                                            (full-batch L-BFGS, 200 iterations) on the training rows [0:N],
+                                            written in the layout of SPEC §7 (the last output bias pinned at 0
+                                            by shifting all ten, which leaves the softmax unchanged)
   full  --hidden H --alpha A                the same model trained on all 50,000 rows by scikit-learn
                                             (LogisticRegression / MLPClassifier, full-batch L-BFGS, the same
                                             objective: mean cross-entropy + ½ α ‖W‖²); test loss and accuracy
@@ -50,7 +55,8 @@ def forward(theta, hidden, x):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["real", "score", "gauss", "full"])
+    ap.add_argument("command", choices=["real", "score", "gauss", "init", "full"])
+    ap.add_argument("--rows", type=int, default=10000)
     ap.add_argument("--sigma", type=float, default=0.1)
     ap.add_argument("--per-class", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
@@ -74,6 +80,15 @@ def main():
     if a.command == "score":
         loss, acc = metrics(forward(np.loadtxt(a.theta), a.hidden, xt), yt)
         print(json.dumps({"testLoss": loss, "testAccuracy": acc}))
+        return
+    if a.command == "init":
+        from sklearn.neural_network import MLPClassifier
+        x, y = idx("train")
+        x, y = x[:a.rows], y[:a.rows]
+        m = MLPClassifier(hidden_layer_sizes=(a.hidden,), activation="tanh", solver="lbfgs", alpha=len(y) * a.alpha,
+                          max_iter=200, random_state=0).fit(x, y)
+        b_out = m.intercepts_[1] - m.intercepts_[1][-1]
+        np.savetxt(a.out, np.concatenate([m.coefs_[0].ravel(), m.intercepts_[0], m.coefs_[1].ravel(), b_out[:-1]]), fmt="%.17g")
         return
     x, y = idx("train")
     x, y = x[:50000], y[:50000]

@@ -127,9 +127,10 @@ public static class ResultsFolder
     private static void WriteHistory(string path, IReadOnlyList<StepRecord> history)
     {
         using var writer = new StreamWriter(path);
-        writer.WriteLine("step,validation_loss,train_loss,hypergradient_norm,cg_iterations,newton_iterations,inner_grad_norm,seconds,lambda_min,lambda_mean,lambda_max");
+        // The last three: where the step's hypergradient spent its time (empty for a step recorded without them).
+        writer.WriteLine("step,validation_loss,train_loss,hypergradient_norm,cg_iterations,newton_iterations,inner_grad_norm,seconds,lambda_min,lambda_mean,lambda_max,inner_seconds,linear_solve_seconds,cross_term_seconds");
         foreach (var r in history)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Step},{r.ValidationLoss:R},{r.TrainLoss:R},{r.HypergradientNorm:R},{r.CgIterations},{r.InnerIterations},{r.InnerGradNorm:R},{r.Seconds:F4},{r.LambdaMin:R},{r.LambdaMean:R},{r.LambdaMax:R}"));
+                $"{r.Step},{r.ValidationLoss:R},{r.TrainLoss:R},{r.HypergradientNorm:R},{r.CgIterations},{r.InnerIterations},{r.InnerGradNorm:R},{r.Seconds:F4},{r.LambdaMin:R},{r.LambdaMean:R},{r.LambdaMax:R},{r.Phases?.Inner:F4},{r.Phases?.LinearSolve:F4},{r.Phases?.CrossTerm:F4}"));
     }
 }

@@ -56,15 +56,9 @@ internal sealed class ClusterObjective : ShardedObjective
 
     protected override async ValueTask<double[]> SumTrainHvp(double[] v, CancellationToken ct)
     {
-        long point = _point;
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.hvp_fanout");
         var clock = Stopwatch.StartNew();
-        var parts = await FanOut(_train, async s =>
-        {
-            var shard = _train[s];
-            var reply = await shard.Hvp(point, await VectorTransfer.Send(shard, v));
-            return await VectorTransfer.Fetch(shard, reply);
-        }, ct);
+        var parts = await Products(v, (shard, point, x) => shard.Hvp(point, x), ct);
         HyperIftTelemetry.HvpFanOut.Record(clock.Elapsed.TotalMilliseconds);
         return SumInOrder(parts, ParameterCount);
     }
@@ -91,29 +85,28 @@ internal sealed class ClusterObjective : ShardedObjective
 
     protected override async ValueTask<double[]> TrainRowGradientDots(double[] v, CancellationToken ct)
     {
-        long point = _point;
-        var parts = await FanOut(_train, async s =>
-        {
-            var shard = _train[s];
-            var reply = await shard.RowGradientDot(point, await VectorTransfer.Send(shard, v));
-            return await VectorTransfer.Fetch(shard, reply);
-        }, ct);
-        return InRowOrder(parts);
+        return InRowOrder(await Products(v, (shard, point, x) => shard.RowGradientDot(point, x), ct));
     }
 
     protected override async ValueTask<double[]> SumInputCross(double[] v, CancellationToken ct)
     {
-        long point = _point;
-        var parts = await FanOut(_train, async s =>
-        {
-            var shard = _train[s];
-            var reply = await shard.InputCross(point, await VectorTransfer.Send(shard, v));
-            return await VectorTransfer.Fetch(shard, reply);
-        }, ct);
+        var parts = await Products(v, (shard, point, x) => shard.InputCross(point, x), ct);
         var total = new double[HyperCount];
         for (int s = 0; s < parts.Length; s++)
             Numerics.Vec.Add(parts[s], total.AsSpan(Hyper.ShardSlice(_trainDescriptors[s].Start, _trainDescriptors[s].Count)!.Value.Offset, parts[s].Length));
         return total;
+    }
+
+    /// <summary>One product of v on every training shard at the current point, in shard order.</summary>
+    private Task<double[][]> Products(double[] v, Func<IDataShardGrain, long, Vector, Task<Vector>> product, CancellationToken ct)
+    {
+        long point = _point;
+        return FanOut(_train, async s =>
+        {
+            var shard = _train[s];
+            var reply = await product(shard, point, await VectorTransfer.Send(shard, v));
+            return await VectorTransfer.Fetch(shard, reply);
+        }, ct);
     }
 
     /// <summary>Every training row's label, in row order.</summary>

@@ -38,6 +38,13 @@ public class LearnedDataCommandTests : TempFolderTests
         double first = double.Parse(history[1].Split(',')[1], CultureInfo.InvariantCulture);
         double final = result.RootElement.GetProperty("validationLoss").GetDouble();
         Assert.True(final < first, $"validation loss {first} → {final}");
+        Assert.EndsWith(",inner_seconds,linear_solve_seconds,cross_term_seconds", history[0]);
+        foreach (var line in history.Skip(1))
+        {
+            var cells = line.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            double phases = cells[^3] + cells[^2] + cells[^1];
+            Assert.True(cells[^3] > 0 && cells[^2] > 0 && cells[^1] > 0 && phases <= cells[7], $"phases {phases} s of a {cells[7]} s step: {line}");
+        }
 
         var again = CliRunner.Run("hypergrad", "--model", "softmax", "--hyper", "distill", "--distill-per-class", "2", "--train", Square,
             "--lambda-file", Path.Combine(output, "lambda.txt"), "--shards", "3", "--tol", "1e-12", "--json");

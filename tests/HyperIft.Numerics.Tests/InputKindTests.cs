@@ -75,8 +75,8 @@ public class InputKindTests
         const double h = 1e-4;
         var fd = new double[lambda.Length];
         for (int k = 0; k < lambda.Length; k++)
-            fd[k] = (await ValidationLossAt(objective, inner, TestProblems.Shift(lambda, k, h), result.Theta)
-                     - await ValidationLossAt(objective, inner, TestProblems.Shift(lambda, k, -h), result.Theta)) / (2 * h);
+            fd[k] = (await MlpDerivativeTests.ValidationLossAt(objective, inner, TestProblems.Shift(lambda, k, h), result.Theta)
+                     - await MlpDerivativeTests.ValidationLossAt(objective, inner, TestProblems.Shift(lambda, k, -h), result.Theta)) / (2 * h);
         TestProblems.AssertRelative(result.Hypergradient, fd, 1e-5, $"{model} {kind}");
         Assert.True(Vec.Norm(fd) > 1e-4, "a vanishing hypergradient would make this test vacuous");
     }
@@ -167,12 +167,5 @@ public class InputKindTests
             }
         }
         Assert.NotEqual(start.AsSpan(0, Features).ToArray(), start.AsSpan(Features, Features).ToArray()); // the noise tells the k rows apart
-    }
-
-    private static async Task<double> ValidationLossAt(IBilevelObjective objective, IInnerSolver inner, double[] lambda, double[] warm)
-    {
-        var solution = await inner.Minimize(objective, lambda, warm);
-        Assert.True(solution.Converged, $"inner solve at a perturbed λ stopped at ‖∇f‖ = {solution.GradientNorm:E2}");
-        return (await objective.ValLossGrad(solution.Theta)).Loss;
     }
 }

@@ -177,7 +177,8 @@ public class MlpDerivativeTests
 
     private static double[] Step(double[] theta, double[] v, double h) => theta.Zip(v, (t, d) => t + h * d).ToArray();
 
-    private static async Task<double> ValidationLossAt(IBilevelObjective objective, IInnerSolver inner, double[] lambda, double[] warm)
+    /// <summary>g at θ*(λ) re-solved tightly from a warm start: the function the hypergradient is checked against.</summary>
+    internal static async Task<double> ValidationLossAt(IBilevelObjective objective, IInnerSolver inner, double[] lambda, double[] warm)
     {
         var solution = await inner.Minimize(objective, lambda, warm);
         Assert.True(solution.Converged, $"inner solve at a perturbed λ stopped at ‖∇f‖ = {solution.GradientNorm:E2}");

@@ -17,6 +17,7 @@ internal struct StepRecordSurrogate
     [Id(9)] public double LambdaMean;
     [Id(10)] public double LambdaMax;
     [Id(11)] public byte[]? Lambda;
+    [Id(12)] public PhaseSeconds? Phases;
 }
 
 [RegisterConverter]
@@ -24,12 +25,13 @@ internal sealed class StepRecordConverter : IConverter<StepRecord, StepRecordSur
 {
     public StepRecord ConvertFromSurrogate(in StepRecordSurrogate s) =>
         new(s.Step, s.ValidationLoss, s.TrainLoss, s.HypergradientNorm, s.CgIterations, s.InnerIterations, s.InnerGradNorm,
-            s.Seconds, s.LambdaMin, s.LambdaMean, s.LambdaMax, Doubles.FromBytesOrNull(s.Lambda));
+            s.Seconds, s.LambdaMin, s.LambdaMean, s.LambdaMax, Doubles.FromBytesOrNull(s.Lambda), s.Phases);
 
     public StepRecordSurrogate ConvertToSurrogate(in StepRecord v) => new()
     {
         Step = v.Step, ValidationLoss = v.ValidationLoss, TrainLoss = v.TrainLoss, HypergradientNorm = v.HypergradientNorm,
         CgIterations = v.CgIterations, InnerIterations = v.InnerIterations, InnerGradNorm = v.InnerGradNorm, Seconds = v.Seconds,
         LambdaMin = v.LambdaMin, LambdaMean = v.LambdaMean, LambdaMax = v.LambdaMax, Lambda = Doubles.ToBytesOrNull(v.Lambda),
+        Phases = v.Phases,
     };
 }

@@ -16,7 +16,7 @@ public sealed record TuningState(int Step, double[] Lambda, OptimizerState Optim
 public sealed record StepRecord(
     int Step, double ValidationLoss, double TrainLoss, double HypergradientNorm, int CgIterations,
     int InnerIterations, double InnerGradNorm, double Seconds,
-    double LambdaMin, double LambdaMean, double LambdaMax, double[]? Lambda)
+    double LambdaMin, double LambdaMean, double LambdaMax, double[]? Lambda, PhaseSeconds? Phases = null)
 {
     /// <summary>Runs with at most this many hyperparameters record λ at every step.</summary>
     public const int TrajectoryLimit = 16;
@@ -106,7 +106,7 @@ public sealed class OuterLoop(SolverSettings settings, IOuterOptimizer optimizer
         var record = new StepRecord(state.Step, result.ValidationLoss, result.TrainLoss, Vec.Norm(result.Hypergradient),
             result.Solve.Iterations, result.Inner.Iterations, result.Inner.GradientNorm, clock.Elapsed.TotalSeconds,
             state.Lambda.Min(), state.Lambda.Average(), state.Lambda.Max(),
-            state.Lambda.Length <= StepRecord.TrajectoryLimit ? (double[])state.Lambda.Clone() : null);
+            state.Lambda.Length <= StepRecord.TrajectoryLimit ? (double[])state.Lambda.Clone() : null, result.Phases);
         return (new TuningState(state.Step + 1, lambda, optimizerState, result.NextWarmStart), record, result);
     }
 
