@@ -64,6 +64,24 @@ public class DistributedHypergradientTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_augmentation_larger_than_one_message_travels_in_chunks_to_every_shard()
+    {
+        // p = 361: A alone is 130,321 values; λ, each shard's copy of it and every shard's cross term exceed one chunk.
+        var spec = Problems.Spec("softmax", "augment", "synthetic:n=60,p=361,c=3,seed=4", 2) with { AugmentNoise = 4 };
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"augment-chunks-{Guid.NewGuid():N}");
+        var info = await coordinator.Configure(spec);
+        Assert.True(info.HyperCount > VectorTransfer.ChunkValues);
+        var lambda = Problems.Lambda(info.HyperCount, 0.0).Select(l => 0.002 * l).ToArray();
+        var reply = await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), Problems.TightCg, null, null));
+        Assert.True(reply.Hypergradient.IsStaged);
+        var distributed = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
+        var localObjective = Problems.Local(spec);
+        var local = await Problems.TightCg.Build().Compute(localObjective, lambda);
+        Problems.AssertRelative(distributed, local.Hypergradient, 1e-12, "augment λ in chunks");
+    }
+
+    [Fact]
     public async Task Row_hyperparameters_reach_the_shards_once_per_change_not_once_per_inner_iteration()
     {
         // 20,000 example weights over 3 shards and θ of 5 entries: the vector traffic is n-sized terms only.
