@@ -55,6 +55,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         var model = ProblemBuilder.Model(spec, p, labels);
         var (mean, scale) = spec.Standardize ? Scaling(summaries) : (null, null);
 
+        ProblemBuilder.Build(spec, model, n); // a kind that cannot be built for this model says so before any shard builds it
         // Second pass: every shard builds the model and checks its labels against it.
         var inputs = ProblemBuilder.ShardInputs(spec);
         trainDescriptors = inputs?.Kind == Distill.KindName
@@ -141,6 +142,8 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         if (spec.Standardize) throw new ProblemInputException("distill learns its rows in the inputs' own scale: drop --standardize");
         if (inputs.DistillPerClass < 1) throw new ProblemInputException($"--distill-per-class must be at least 1, got {inputs.DistillPerClass}");
         long slots = (long)inputs.DistillPerClass * model.Classes;
+        if (slots * model.Features > Array.MaxLength)
+            throw new ProblemInputException($"--distill-per-class {inputs.DistillPerClass} makes {slots * model.Features} hyperparameters (k·C·p), more than an array holds");
         if (spec.Shards > slots)
             throw new ProblemInputException($"--shards {spec.Shards} is more than the {slots} distilled rows (--distill-per-class × {model.Classes} classes): a shard needs rows");
         return RowRange.Split((int)slots, spec.Shards)

@@ -150,8 +150,12 @@ public class HypergradCommandTests : TempFolderTests
         using var doc = JsonDocument.Parse(lines[0]);
         var root = doc.RootElement;
         Assert.Equal(
-            ["model", "hyper", "n", "m", "p", "lambdaCount", "parameterCount", "validationLoss", "trainLoss", "innerGradNorm", "hypergradient", "solver", "shards", "seconds"],
+            ["model", "hyper", "n", "m", "p", "lambdaCount", "parameterCount", "validationLoss", "trainLoss", "innerGradNorm", "hypergradient", "solver", "shards", "seconds", "phaseSeconds"],
             root.EnumerateObject().Select(p => p.Name));
+        var phases = root.GetProperty("phaseSeconds");
+        Assert.Equal(["inner", "linearSolve", "crossTerm"], phases.EnumerateObject().Select(p => p.Name));
+        Assert.All(phases.EnumerateObject(), p => Assert.True(p.Value.GetDouble() > 0, p.Name));
+        Assert.True(phases.EnumerateObject().Sum(p => p.Value.GetDouble()) <= root.GetProperty("seconds").GetDouble());
         Assert.Equal("logistic", root.GetProperty("model").GetString());
         Assert.Equal("l2-feature", root.GetProperty("hyper").GetString());
         Assert.Equal(80, root.GetProperty("n").GetInt32());

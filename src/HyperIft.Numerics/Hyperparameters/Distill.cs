@@ -13,8 +13,11 @@ public sealed class Distill : InputHyperparameter
     {
         if (perClass < 1) throw new ArgumentOutOfRangeException(nameof(perClass), "--distill-per-class must be at least 1");
         if (layout.Outputs < 2) throw new ArgumentException("distill needs a classifier (softmax or mlp)");
+        long count = (long)perClass * layout.Outputs * layout.Features;
+        if (count > Array.MaxLength)
+            throw new ArgumentException($"--distill-per-class {perClass} makes {count} hyperparameters (k·C·p), more than an array holds");
         PerClass = perClass;
-        Count = checked(Slots * layout.Features);
+        Count = (int)count;
     }
 
     public int PerClass { get; }
