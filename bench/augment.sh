@@ -8,7 +8,7 @@
 #              A = 0, B = σI, c = 0 (bench/distill_reference.py gauss); the best σ by validation loss counts;
 #   learned  — augment tuned for STEPS outer steps from λ = 0 (copies = rows, the 'none' problem), q = 16.
 # Every solve but the first starts from none's θ* (--init), as the tuned run's steps warm-start from the last.
-# usage: bench/augment.sh [STEPS] [HIDDEN] [ROWS] [SIGMAS]   (defaults: 5 256 10000 "0.05 0.1 0.2")
+# usage: [TOL=1e-5] bench/augment.sh [STEPS] [HIDDEN] [ROWS] [SIGMAS]   (defaults: 5 256 10000 "0.05 0.1 0.2"; TOL: inner and CG tolerance)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-5} hidden=${2:-256} rows=${3:-10000} sigmas=${4:-"0.05 0.1 0.2"}
@@ -18,7 +18,7 @@ dotnet build src/HyperIft.Cli -c Release -v q -nologo >/dev/null
 hyperift=(dotnet src/HyperIft.Cli/bin/Release/net10.0/hyperift.dll)
 reference() { OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/distill_reference.py "$@"; }
 common=(--model mlp --hidden "$hidden" --train "fashion-mnist[0:$rows]" --val 'fashion-mnist[50000:60000]' --l2 1e-3)
-solve=(--tol 1e-5 --damping 1e-3 --max-cg 100)
+solve=(--tol "${TOL:-1e-5}" --damping 1e-3 --max-cg 100)
 
 reference init --hidden "$hidden" --rows "$rows" --out "$out/theta0.txt"
 /usr/bin/time -v -o "$out/none.time" "${hyperift[@]}" hypergrad "${common[@]}" --hyper l2 --lambda -6.907755278982137 "${solve[@]}" \
