@@ -113,6 +113,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Orleans", asked ? level : LogLevel.None);
         logging.AddFilter("Microsoft", asked ? level : LogLevel.None);
+        logging.AddFilter("Polly", asked ? level : LogLevel.None); // Orleans' placement retries, e.g. while the embedded silo stops
         if (asked) logging.AddFilter("HyperIft", level); // the embedded silo's own notes (state writes, shard recoveries)
     }
 

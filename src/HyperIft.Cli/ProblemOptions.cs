@@ -31,10 +31,6 @@ public static class ProblemOptions
             throw new UsageException("--kronecker needs a Hessian with Kronecker factors (a linear model's), which mlp's is not: drop --kronecker");
         foreach (var (option, kind) in CommonOptions.InputKindOptions)
             if (args.Given(option) && hyper != kind) throw new UsageException($"{option.Name} applies to --hyper {kind}, not to {hyper}");
-        if (hyper is Distill.KindName or Augment.KindName && !ModelKinds.Named(model).Labels.Equals(LabelSet.Classes))
-            throw new UsageException($"--hyper {hyper} differentiates the loss by the inputs: use --model softmax or mlp, not {model}");
-        if (hyper == Distill.KindName && args.GetValue(CommonOptions.Standardize))
-            throw new UsageException("distill learns its rows in the inputs' own scale: drop --standardize");
         string? init = args.GetValue(CommonOptions.Init) is { } file ? Path.GetFullPath(file) : null;
         if (init is not null) LambdaFile.Read(init); // a bad value is reported by file and line before any work
         return new ProblemSpec(model, hyper, WithFingerprint(train), WithFingerprint(validation),

@@ -55,7 +55,8 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         var model = ProblemBuilder.Model(spec, p, labels);
         var (mean, scale) = spec.Standardize ? Scaling(summaries) : (null, null);
 
-        ProblemBuilder.Build(spec, model, n); // a kind that cannot be built for this model says so before any shard builds it
+        // Built here, before any shard builds it, so that a kind that cannot exist for this model is one clear message.
+        var (numericModel, hyper) = ProblemBuilder.Build(spec, model, n);
         // Second pass: every shard builds the model and checks its labels against it.
         var inputs = ProblemBuilder.ShardInputs(spec);
         trainDescriptors = inputs?.Kind == Distill.KindName
@@ -68,7 +69,6 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         // Each shard checked its own rows (with file and line); a mix across shards shows only here.
         ProblemBuilder.CheckLabelSet(spec, labels);
 
-        var (numericModel, hyper) = ProblemBuilder.Build(spec, model, trainRows);
         _objective = new ClusterObjective(numericModel, hyper, trainRows, m, train, trainDescriptors, validation, valDescriptors, log)
         {
             InitialTheta = ProblemBuilder.InitialTheta(spec, numericModel),
@@ -139,11 +139,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
     /// </summary>
     private static ShardDescriptor[] DistillSlots(ProblemSpec spec, ModelSpec model, ShardInputs inputs, Guid configuration, DataSpec trainData)
     {
-        if (spec.Standardize) throw new ProblemInputException("distill learns its rows in the inputs' own scale: drop --standardize");
-        if (inputs.DistillPerClass < 1) throw new ProblemInputException($"--distill-per-class must be at least 1, got {inputs.DistillPerClass}");
-        long slots = (long)inputs.DistillPerClass * model.Classes;
-        if (slots * model.Features > Array.MaxLength)
-            throw new ProblemInputException($"--distill-per-class {inputs.DistillPerClass} makes {slots * model.Features} hyperparameters (k·C·p), more than an array holds");
+        long slots = (long)inputs.DistillPerClass * model.Classes; // k·C·p fits an array: ProblemBuilder.Build checked it
         if (spec.Shards > slots)
             throw new ProblemInputException($"--shards {spec.Shards} is more than the {slots} distilled rows (--distill-per-class × {model.Classes} classes): a shard needs rows");
         return RowRange.Split((int)slots, spec.Shards)

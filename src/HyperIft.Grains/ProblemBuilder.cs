@@ -59,7 +59,7 @@ public static class ProblemBuilder
             throw new ProblemInputException(e.Message);
         }
         if (hyper is InputHyperparameter && !numeric.DifferentiatesInputs)
-            throw new ProblemInputException($"{hyper.Name} differentiates the loss by its inputs, which {numeric.Name} does not: use softmax or mlp");
+            throw new ProblemInputException($"{hyper.Name} differentiates the loss by its inputs, which {numeric.Name} does not: use --model softmax or mlp");
         if (hyper is Distill && spec.Standardize)
             throw new ProblemInputException("distill learns its rows in the inputs' own scale: drop --standardize");
         return (numeric, hyper);
@@ -132,13 +132,10 @@ public static class ProblemBuilder
         LabelCheck.Validate(model, train);
         LabelCheck.Validate(model, validation);
         CheckLabelSet(spec, labels);
-        if (hyper is Distill distill) // trains on its synthetic rows alone: the training set only starts λ
-        {
-            return new LocalObjective(new BilevelProblem(model, hyper, distill.SlotRows(0, distill.Slots), validation.Block), spec.Shards)
-                { InitialTheta = InitialTheta(spec, model) };
-        }
         if (hyper is InputHyperparameter && train.IsSparse) train = train.ToDense(); // augmented copies are dense
-        var problem = new BilevelProblem(model, hyper, train.Block, validation.Block);
+        // distill trains on its synthetic rows alone: the training set only starts λ
+        var rows = hyper is Distill distill ? distill.SlotRows(0, distill.Slots) : train.Block;
+        var problem = new BilevelProblem(model, hyper, rows, validation.Block);
         return new LocalObjective(problem, spec.Shards) { InitialTheta = InitialTheta(spec, model) };
     }
 

@@ -12,7 +12,7 @@ public sealed class Distill : InputHyperparameter
     public Distill(ParameterLayout layout, int perClass, double l2Strength) : base(layout, l2Strength, KindName)
     {
         if (perClass < 1) throw new ArgumentOutOfRangeException(nameof(perClass), "--distill-per-class must be at least 1");
-        if (layout.Outputs < 2) throw new ArgumentException("distill needs a classifier (softmax or mlp)");
+        if (layout.Outputs < 2) throw new ArgumentException("distill needs a classifier: use --model softmax or mlp");
         long count = (long)perClass * layout.Outputs * layout.Features;
         if (count > Array.MaxLength)
             throw new ArgumentException($"--distill-per-class {perClass} makes {count} hyperparameters (k·C·p), more than an array holds");
