@@ -28,4 +28,19 @@ public sealed class ExampleWeights(ParameterLayout layout, int rows, double l2St
         double s = LogisticModel.Sigmoid(lambda);
         return 2.0 * s * (1.0 - s);
     }
+
+    /// <summary>Row i's cross term (1/n) c'(λ_i) ∇ℓ_i·v, from <paramref name="dot"/> = ∇ℓ_i·v.</summary>
+    public static double RowCross(double lambda, double dot, int rows) => RowWeightDerivative(lambda) * dot / rows;
+
+    /// <summary>
+    /// dg/dλ over a slice of rows, from their ∇ℓ_i·v: −(1/n) c'(λ_i) ∇ℓ_i·v (∇_λ g = 0), the entries
+    /// <see cref="Objectives.ShardedObjective.CrossTerm"/> gives for these rows, negated, bit for bit.
+    /// </summary>
+    public static double[] SliceHypergradient(ReadOnlySpan<double> lambda, ReadOnlySpan<double> dots, int rows)
+    {
+        if (lambda.Length != dots.Length) throw new ArgumentException($"{dots.Length} row products for {lambda.Length} row hyperparameters");
+        var gradient = new double[lambda.Length];
+        for (int i = 0; i < gradient.Length; i++) gradient[i] = -RowCross(lambda[i], dots[i], rows);
+        return gradient;
+    }
 }

@@ -70,10 +70,16 @@ public abstract class ShardedObjective : IBilevelObjective
 
     protected abstract ValueTask<LossGradient> SumValidationLossGrad(double[] theta, CancellationToken ct);
 
+    /// <summary>
+    /// True while the shards hold λ themselves (<see cref="Optimization.LambdaSlice"/>): the objective is
+    /// then called with an empty λ, which only a kind whose penalty ignores λ allows, and has no cross term.
+    /// </summary>
+    protected virtual bool LambdaHeldByShards => false;
+
     public async ValueTask<LossGradient> TrainLossGrad(double[] theta, double[] lambda, CancellationToken ct = default)
     {
         CheckLength(theta, ParameterCount, "θ");
-        CheckLength(lambda, HyperCount, "λ");
+        CheckLength(lambda, LambdaHeldByShards ? 0 : HyperCount, "λ");
         var (sum, grad) = await SumTrainLossGrad(theta, lambda, ct);
         Vec.Scale(1.0 / Divisor, grad);
         double loss = sum / Divisor + Hyper.Penalty(theta, lambda, grad);
@@ -144,6 +150,7 @@ public abstract class ShardedObjective : IBilevelObjective
     {
         var (theta, lambda) = RequirePoint();
         CheckLength(v, ParameterCount, "v");
+        if (LambdaHeldByShards) throw new InvalidOperationException("λ is held by the shards: they compute their cross terms.");
         var cross = new double[HyperCount];
         Hyper.PenaltyCross(theta, lambda, v, cross);
         if (Hyper.WeightsRows)
@@ -151,7 +158,7 @@ public abstract class ShardedObjective : IBilevelObjective
             // ∂/∂λ_i of (1/n) c(λ_i) ∇ℓ_i·v
             var dots = await TrainRowGradientDots(v, ct);
             for (int i = 0; i < TrainRows; i++)
-                cross[i] += ExampleWeights.RowWeightDerivative(lambda[i]) * dots[i] / TrainRows;
+                cross[i] += ExampleWeights.RowCross(lambda[i], dots[i], TrainRows);
         }
         if (Hyper is InputHyperparameter) Vec.Axpy(1.0 / Divisor, await SumInputCross(v, ct), cross);
         return cross;

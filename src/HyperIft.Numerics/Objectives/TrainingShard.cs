@@ -133,6 +133,14 @@ public sealed class TrainingShard
     }
 
     /// <summary>
+    /// dg/dλ over this shard's rows for example weights, at the point, from v = H⁻¹∇g and the shard's slice of λ
+    /// (the one its row weights were set from): the entries the whole hypergradient has for these rows.
+    /// </summary>
+    /// <param name="rows">n, the rows f averages over.</param>
+    public double[] RowHypergradient(ReadOnlySpan<double> v, ReadOnlySpan<double> rowLambda, int rows) =>
+        ExampleWeights.SliceHypergradient(rowLambda, RowGradientDot(v), rows);
+
+    /// <summary>
     /// This shard's part of (∂²f/∂λ∂θ)ᵀ v before the 1/N, over its slice of λ: each built row's input
     /// derivative (<see cref="Model.InputCross"/>) pulled back through the rows' construction.
     /// </summary>

@@ -33,8 +33,10 @@ public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solv
     public ILinearSolver Solver { get; } = solver;
     public double Damping { get; } = damping >= 0 ? damping : throw new ArgumentOutOfRangeException(nameof(damping), "damping must not be negative");
 
+    /// <param name="crossTerm">(∂²f/∂λ∂θ)ᵀ v; by default the objective's. A λ held where its rows are
+    /// (<see cref="LambdaSlice"/>) has it computed and kept there, and returns nothing here.</param>
     public async ValueTask<HypergradientResult> Compute(IBilevelObjective objective, double[] lambda,
-        WarmStart? warm = null, CancellationToken ct = default)
+        WarmStart? warm = null, CancellationToken ct = default, Func<double[], CancellationToken, ValueTask<double[]>>? crossTerm = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         InnerResult innerResult;
@@ -63,7 +65,9 @@ public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solv
             span?.SetTag("residual", solve.Residual);
         }
         double solved = clock.Elapsed.TotalSeconds;
-        var hypergradient = await objective.CrossTerm(solve.Solution, ct);
+        double[] hypergradient = crossTerm is null
+            ? await objective.CrossTerm(solve.Solution, ct)
+            : await crossTerm(solve.Solution, ct);
         Vec.Scale(-1.0, hypergradient);
         var phases = new PhaseSeconds(inner, solved - inner, clock.Elapsed.TotalSeconds - solved);
         if (!double.IsFinite(validationLoss) || !Vec.AllFinite(hypergradient))
@@ -73,6 +77,10 @@ public sealed class ImplicitHypergradient(IInnerSolver inner, ILinearSolver solv
     }
 
     /// <summary>A result that cannot be trusted because something overflowed: the one message every caller shows.</summary>
-    private static SolverException NotFinite(string what, double[] lambda) => new(string.Create(CultureInfo.InvariantCulture,
-        $"{what}, λ from {lambda.Min():G4} to {lambda.Max():G4}): λ is a log strength, and e^λ overflows above λ ≈ 709"));
+    /// <remarks>An empty λ is one held by the shards (<see cref="LambdaSlice"/>): its range is not here to show.</remarks>
+    private static SolverException NotFinite(string what, double[] lambda)
+    {
+        string range = lambda.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", λ from {lambda.Min():G4} to {lambda.Max():G4}");
+        return new SolverException($"{what}{range}): λ is a log strength, and e^λ overflows above λ ≈ 709");
+    }
 }

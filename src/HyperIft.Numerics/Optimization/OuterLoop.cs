@@ -29,6 +29,14 @@ public sealed record StepRecord(
 public delegate ValueTask<HypergradientResult> HypergradientSource(SolverSettings solves, double[] lambda, WarmStart? warm,
     CancellationToken ct);
 
+/// <summary>
+/// One hypergradient at the λ of <c>step</c> held in slices where its rows are: each slice records its
+/// part of dg/dλ (<see cref="LambdaSlice.WithGradient"/>) and the source returns their summary; the
+/// result's own hypergradient is empty.
+/// </summary>
+public delegate ValueTask<(HypergradientResult Result, SliceSummary Slices)> HeldHypergradientSource(SolverSettings solves,
+    int step, WarmStart? warm, CancellationToken ct);
+
 /// <summary>The settings of the solves made at each outer step.</summary>
 public sealed record SolverSettings(
     string Solver = "cg", double InnerTolerance = 1e-10, double SolverTolerance = 1e-10, int MaxCgIterations = 1000,
@@ -103,12 +111,32 @@ public sealed class OuterLoop(SolverSettings settings, IOuterOptimizer optimizer
         if (!Vec.AllFinite(result.Hypergradient) || !double.IsFinite(result.ValidationLoss))
             throw new SolverException($"The hypergradient at step {state.Step} is not finite.");
         var (lambda, optimizerState) = Optimizer.Step(state.Lambda, result.Hypergradient, state.Optimizer);
-        var record = new StepRecord(state.Step, result.ValidationLoss, result.TrainLoss, Vec.Norm(result.Hypergradient),
-            result.Solve.Iterations, result.Inner.Iterations, result.Inner.GradientNorm, clock.Elapsed.TotalSeconds,
+        var record = Record(state.Step, result, clock, Vec.Norm(result.Hypergradient),
             state.Lambda.Min(), state.Lambda.Average(), state.Lambda.Max(),
-            state.Lambda.Length <= StepRecord.TrajectoryLimit ? (double[])state.Lambda.Clone() : null, result.Phases);
+            state.Lambda.Length <= StepRecord.TrajectoryLimit ? (double[])state.Lambda.Clone() : null);
         return (new TuningState(state.Step + 1, lambda, optimizerState, result.NextWarmStart), record, result);
     }
+
+    /// <summary>
+    /// One step of a λ held where its rows are (<see cref="LambdaSlice"/>): the source computes the
+    /// hypergradient and has each slice record its part, so λ never passes through here; the step
+    /// is recorded from the slices' summary. The state carries no λ, only the step and the warm start.
+    /// </summary>
+    public async ValueTask<(TuningState Next, StepRecord Record)> StepHeld(
+        HeldHypergradientSource hypergradientAt, TuningState state, CancellationToken ct = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (result, slices) = await hypergradientAt(SettingsAt(state.Step), state.Step, state.Warm, ct);
+        if (!double.IsFinite(slices.GradientSquares) || !double.IsFinite(result.ValidationLoss))
+            throw new SolverException($"The hypergradient at step {state.Step} is not finite.");
+        var record = Record(state.Step, result, clock, slices.GradientNorm, slices.Min, slices.Mean, slices.Max, null);
+        return (new TuningState(state.Step + 1, [], state.Optimizer with { Step = state.Step + 1 }, result.NextWarmStart), record);
+    }
+
+    private static StepRecord Record(int step, HypergradientResult result, System.Diagnostics.Stopwatch clock, double norm,
+        double lambdaMin, double lambdaMean, double lambdaMax, double[]? lambda) =>
+        new(step, result.ValidationLoss, result.TrainLoss, norm, result.Solve.Iterations, result.Inner.Iterations,
+            result.Inner.GradientNorm, clock.Elapsed.TotalSeconds, lambdaMin, lambdaMean, lambdaMax, lambda, result.Phases);
 
     /// <summary>The final evaluation at λ, with the final (tightest) tolerances.</summary>
     public ValueTask<HypergradientResult> Evaluate(IBilevelObjective objective, TuningState state, CancellationToken ct = default) =>

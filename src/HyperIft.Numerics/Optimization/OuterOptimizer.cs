@@ -9,7 +9,10 @@ public sealed record OptimizerState(int Step, double[] FirstMoment, double[] Sec
     public static OptimizerState Initial(int count) => new(0, new double[count], new double[count]);
 }
 
-/// <summary>A first-order method on λ.</summary>
+/// <summary>
+/// A first-order method on λ. Elementwise: λ_i's update reads only λ_i, its gradient and its moments,
+/// so slices of λ kept apart (<see cref="LambdaSlice"/>) advance exactly as the whole would.
+/// </summary>
 public interface IOuterOptimizer
 {
     string Name { get; }
