@@ -1,4 +1,6 @@
 using HyperIft.Data;
+using HyperIft.Numerics.Optimization;
+using Orleans.Concurrency;
 
 namespace HyperIft.Abstractions;
 
@@ -19,9 +21,26 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     /// Makes (θ, this shard's slice of λ) the point of the products that follow. The slice (row weights, or
     /// what a data kind builds the rows from) is sent only when it changed (<paramref name="rowLambda"/> non-empty,
     /// tagged <paramref name="rowLambdaVersion"/>); otherwise the shard uses the slice of that version it keeps,
-    /// or says it lost it. Version 0: the kind gives shards no part of λ.
+    /// or says it lost it. Version 0: the kind gives shards no part of λ. With <paramref name="held"/>, the
+    /// shard uses its own slice of a held λ at that step instead (<see cref="HoldLambda"/>).
     /// </summary>
-    Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda);
+    Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda, HeldLambdaStep? held = null);
+
+    /// <summary>
+    /// Makes this shard the keeper of its rows' slice of λ for a run (example weights): persisted at step 0
+    /// with its optimizer state, advanced by the shard itself from then on.
+    /// </summary>
+    Task HoldLambda(Vector slice);
+
+    /// <summary>
+    /// The shard's part of dg/dλ at the held step of the point, from v and the n rows f averages over: recorded
+    /// (persisted) with its slice before the reply, so a recorded step can be taken on from here. Returns the
+    /// slice's summary; dg/dλ never leaves the shard.
+    /// </summary>
+    Task<SliceSummary> HeldHypergradient(long point, Vector v, int rows);
+
+    /// <summary>The shard's slice of the held λ at a step (the run's λ gathered once, at its end or on request).</summary>
+    Task<Vector> HeldLambda(HeldLambdaStep at);
     Task<Vector> Hvp(long point, Vector v);
     Task<Vector> HessianDiagonal(long point);
     Task<Vector> RowGradientDot(long point, Vector v);
@@ -56,6 +75,18 @@ public interface ICoordinatorGrain : IGrainWithStringKey, IVectorPeer
     /// </remarks>
     [ResponseTimeout("1.00:00:00")]
     Task<HypergradientReply> Hypergradient(HypergradientRequest request);
+
+    /// <summary>Hands every training shard its rows' slice of λ to keep (a kind of one λ per row: <see cref="ProblemInfo.LambdaOnShards"/>).</summary>
+    Task HoldLambda(Vector lambda);
+
+    /// <summary>One outer step of a held λ: the hypergradient at its step, kept by the shards, summarized.</summary>
+    [ResponseTimeout("1.00:00:00")]
+    Task<HeldStepReply> HeldStep(HeldStepRequest request);
+
+    /// <summary>The held λ at a step, gathered from the shards in row order.</summary>
+    /// <remarks>Interleaved: asked while a step computes (a client following a run), it only reads the shards' slices.</remarks>
+    [AlwaysInterleave]
+    Task<Vector> HeldLambda(HeldLambdaStep at);
 
     /// <summary>The standardization fitted on the training shards (null without --standardize), for scoring a test set alike.</summary>
     Task<Standardization?> Standardization();

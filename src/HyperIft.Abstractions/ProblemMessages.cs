@@ -85,7 +85,10 @@ public sealed record ShardSummary(
 [GenerateSerializer, Immutable]
 public sealed record Standardization([property: Id(0)] Vector Mean, [property: Id(1)] Vector Scale);
 
-/// <summary>The sizes of a configured problem.</summary>
+/// <summary>
+/// The sizes of a configured problem. <see cref="LambdaOnShards"/>: λ has one entry per training row, and
+/// a tuning run leaves each shard its rows' entries to keep and update (no step moves n values).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ProblemInfo(
     [property: Id(0)] string Model,
@@ -98,4 +101,5 @@ public sealed record ProblemInfo(
     [property: Id(7)] int HyperCount,
     [property: Id(8)] string TrainSource,
     [property: Id(9)] string ValidationSource,
-    [property: Id(10)] int Shards);
+    [property: Id(10)] int Shards,
+    [property: Id(11)] bool LambdaOnShards = false);

@@ -3,6 +3,7 @@ using HyperIft.Abstractions;
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Optimization;
 using Microsoft.Extensions.Logging;
 
 namespace HyperIft.Grains;
@@ -44,11 +45,32 @@ internal sealed class ClusterObjective : ShardedObjective
         _rowLambdaSent = new long[train.Length];
     }
 
+    /// <summary>
+    /// The step of the λ the training shards hold (<see cref="LambdaSlice"/>) while a held step computes: the
+    /// points then carry no λ and the shards use their own slices. Null: λ comes with every point.
+    /// </summary>
+    public HeldLambdaStep? Held
+    {
+        get => _held;
+        set
+        {
+            if (value is not null && !Hyper.WeightsRows)
+                throw new InvalidOperationException($"{Hyper.Name} is not held by the shards: only one λ per row is");
+            _held = value;
+        }
+    }
+
+    private HeldLambdaStep? _held;
+
+    protected override bool LambdaHeldByShards => _held is not null;
+
     protected override async ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
     {
         _point++;
-        if (Hyper.ShardsTakeLambda && (_lambda is null || !lambda.AsSpan().SequenceEqual(_lambda))) _rowLambdaVersion++;
-        (_theta, _lambda) = (theta, (double[])lambda.Clone()); // a copy: a caller changing λ in place must still raise the version
+        if (_held is null && Hyper.ShardsTakeLambda && (_lambda is null || !lambda.AsSpan().SequenceEqual(_lambda))) _rowLambdaVersion++;
+        // A copy: a caller changing λ in place must still raise the version. None while held: the shards
+        // replace their slices with the held ones, so the λ sent after is new to them.
+        (_theta, _lambda) = (theta, _held is null ? (double[])lambda.Clone() : null);
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.setpoint_fanout");
         var parts = await FanOut(_train, s => SetPointOn(s), ct);
         return Sum(parts);
@@ -97,6 +119,33 @@ internal sealed class ClusterObjective : ShardedObjective
         return total;
     }
 
+    /// <summary>Gives every training shard its rows' slice of <paramref name="lambda"/> to hold from step 0.</summary>
+    public async Task HoldLambda(double[] lambda, CancellationToken ct = default)
+    {
+        if (!Hyper.WeightsRows) throw new InvalidOperationException($"{Hyper.Name} is not held by the shards: only one λ per row is");
+        await FanOut(_train, async s =>
+        {
+            var d = _trainDescriptors[s];
+            await _train[s].HoldLambda(await VectorTransfer.Send(_train[s], lambda.AsSpan(d.Start, d.Count).ToArray()));
+            return true;
+        }, ct);
+    }
+
+    /// <summary>Each shard records its part of dg/dλ at the held step from v; only their summaries come back.</summary>
+    public async Task<SliceSummary> HeldHypergradient(double[] v, CancellationToken ct)
+    {
+        var parts = await FanOut(_train, async s =>
+        {
+            var shard = _train[s];
+            return await shard.HeldHypergradient(_point, await VectorTransfer.Send(shard, v), Divisor);
+        }, ct);
+        return SliceSummary.Combine(parts);
+    }
+
+    /// <summary>The held λ at a step, gathered in row order.</summary>
+    public async Task<double[]> HeldLambda(HeldLambdaStep at, CancellationToken ct = default) =>
+        InRowOrder(await FanOut(_train, async s => await VectorTransfer.Fetch(_train[s], await _train[s].HeldLambda(at)), ct));
+
     /// <summary>One product of v on every training shard at the current point, in shard order.</summary>
     private Task<double[][]> Products(double[] v, Func<IDataShardGrain, long, Vector, Task<Vector>> product, CancellationToken ct)
     {
@@ -140,6 +189,12 @@ internal sealed class ClusterObjective : ShardedObjective
         var shard = _train[s];
         var d = _trainDescriptors[s];
         var theta = await VectorTransfer.Send(shard, _theta!);
+        if (_held is not null)
+        {
+            _rowLambdaSent[s] = 0;
+            var heldReply = await shard.SetPoint(_point, theta, 0, Vector.Empty, _held);
+            return new LossGradient(heldReply.Loss, await VectorTransfer.Fetch(shard, heldReply.Gradient));
+        }
         // λ changes once an outer step: a shard keeps its slice (row weights, or what its rows are built from) between inner iterations.
         var slice = Hyper.ShardSlice(d.Start, d.Count);
         long version = slice is null ? 0 : _rowLambdaVersion;

@@ -75,7 +75,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         };
         _info = new ProblemInfo(spec.Model, hyper.Name, trainRows, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
             inputs?.Kind == Distill.KindName ? $"distilled rows started from {summaries[0].Source}" : summaries[0].Source,
-            spec.Validation.Source, spec.Shards);
+            spec.Validation.Source, spec.Shards, LambdaOnShards: hyper.WeightsRows);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
@@ -84,23 +84,61 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
 
     public async Task<HypergradientReply> Hypergradient(HypergradientRequest request)
     {
-        var objective = _objective ?? throw new CoordinatorNotConfiguredException(
-            $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
-        if (request.Solver.Problem(_info!.ParameterCount, _info.Features) is { } badSettings) throw new ProblemInputException(badSettings);
+        var objective = RequireObjective();
         var lambda = Mailbox.Open(request.Lambda);
         if (lambda.Length != objective.HyperCount)
             throw new ProblemInputException($"λ has {lambda.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");
-        var warm = request.WarmTheta is null && request.WarmV is null
-            ? _warm
-            : new WarmStart(Open(request.WarmTheta), Open(request.WarmV));
+        return await Compute(request.Solver, request.WarmTheta, request.WarmV, (solves, warm) => solves.Compute(objective, lambda, warm));
+    }
 
+    public async Task HoldLambda(Vector lambda)
+    {
+        var objective = RequireObjective();
+        var values = Mailbox.Open(lambda);
+        if (!_info!.LambdaOnShards) throw new ProblemInputException($"{objective.Hyper.Name} is not held by the shards: only one λ per row is");
+        if (values.Length != objective.HyperCount)
+            throw new ProblemInputException($"λ has {values.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");
+        await objective.HoldLambda(values);
+    }
+
+    public async Task<HeldStepReply> HeldStep(HeldStepRequest request)
+    {
+        var objective = RequireObjective();
+        if (!_info!.LambdaOnShards) throw new ProblemInputException($"{objective.Hyper.Name} is not held by the shards: only one λ per row is");
+        SliceSummary? slices = null;
+        objective.Held = request.At;
+        try
+        {
+            // λ is the shards': the solves see none, and the cross term stays where the rows are.
+            var reply = await Compute(request.Solver, request.WarmTheta, request.WarmV, (solves, warm) => solves.Compute(objective, [], warm,
+                crossTerm: async (v, ct) =>
+                {
+                    slices = await objective.HeldHypergradient(v, ct);
+                    return [];
+                }));
+            return new HeldStepReply(reply, slices!);
+        }
+        finally
+        {
+            objective.Held = null;
+        }
+    }
+
+    public async Task<Vector> HeldLambda(HeldLambdaStep at) => Mailbox.Post(await RequireObjective().HeldLambda(at));
+
+    /// <summary>One hypergradient by <paramref name="compute"/>, with the warm start asked for (else the last one), timed and traced.</summary>
+    private async Task<HypergradientReply> Compute(SolverSettings settings, Vector? warmTheta, Vector? warmV,
+        Func<ImplicitHypergradient, WarmStart?, ValueTask<HypergradientResult>> compute)
+    {
+        if (settings.Problem(_info!.ParameterCount, _info.Features) is { } badSettings) throw new ProblemInputException(badSettings);
+        var warm = warmTheta is null && warmV is null ? _warm : new WarmStart(Open(warmTheta), Open(warmV));
         var clock = Stopwatch.StartNew();
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.hypergradient");
         activity?.SetTag("run", this.GetPrimaryKeyString());
         HypergradientResult result;
         try
         {
-            result = await request.Solver.Build(objective.Convex).Compute(objective, lambda, warm);
+            result = await compute(settings.Build(_objective!.Convex), warm);
         }
         catch (SolverException e)
         {
@@ -119,17 +157,15 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             result.Inner.HessianProducts, result.Phases);
     }
 
+    private ClusterObjective RequireObjective() => _objective ?? throw new CoordinatorNotConfiguredException(
+        $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
+
     public Task<Standardization?> Standardization() =>
         _info is null
             ? throw new CoordinatorNotConfiguredException($"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).")
             : Task.FromResult(_standardization);
 
-    public async Task<Vector> TrainLabels()
-    {
-        var objective = _objective ?? throw new CoordinatorNotConfiguredException(
-            $"Coordinator {this.GetPrimaryKeyString()} is not configured (new activation).");
-        return Mailbox.Post(await objective.TrainLabels());
-    }
+    public async Task<Vector> TrainLabels() => Mailbox.Post(await RequireObjective().TrainLabels());
 
     private double[]? Open(Vector? v) => v is null ? null : Mailbox.Open(v);
 

@@ -5,6 +5,8 @@ using HyperIft.Numerics;
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
+using HyperIft.Numerics.Optimization;
+using Microsoft.Extensions.Logging;
 
 namespace HyperIft.Grains;
 
@@ -14,7 +16,11 @@ namespace HyperIft.Grains;
 /// activation that lacks either says so with <see cref="ShardStateLostException"/>.
 /// </summary>
 [ShardPlacement]
-internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) : VectorPeerGrain, IDataShardGrain
+internal sealed class DataShardGrain(
+    ComputeGate gate,
+    ILocalSiloDetails silo,
+    [PersistentState("lambda", HyperIftStorage.Name)] IPersistentState<HeldSliceState> held,
+    ILogger<DataShardGrain> log) : VectorPeerGrain, IDataShardGrain
 {
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;
@@ -22,6 +28,7 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
     private TrainingShard? _shard;
     private long _point;
     private long _rowLambdaVersion; // of the row weights the shard holds (0: none)
+    private int _heldApplied = -1; // the step of the held slice the row weights were set from (-1: none)
 
     public Task<(int Rows, int Features)> Measure(DataSpec data) => Input(() => Task.Run(() =>
     {
@@ -37,20 +44,32 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
             // Synthetic slots: labels fixed by position, inputs from λ; no file to read.
             var distillShard = await gate.Run(() => DistillSlots(descriptor, model));
             var slots = new ShardSummary(descriptor.Data.Source, descriptor.Count, model.Features, model.Classes - 1, true, false, null, null);
-            (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _raw) = (descriptor, slots, distillShard, 0, 0, null);
+            (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _heldApplied, _raw) = (descriptor, slots, distillShard, 0, 0, -1, null);
             return slots;
         }
         var rows = await ReadRows(descriptor);
         var (summary, shard) = await gate.Run(() => Build(rows, descriptor, moments));
-        (_descriptor, _summary, _shard, _point, _rowLambdaVersion) = (descriptor, summary, shard, 0, 0);
+        (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _heldApplied) = (descriptor, summary, shard, 0, 0, -1);
         if (shard is not null) _raw = null; // the shard holds what it needs
         return summary;
     }
 
-    public async Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda)
+    public async Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda, HeldLambdaStep? held = null)
     {
         var shard = RequireShard();
         var th = Mailbox.Open(theta);
+        if (held is not null)
+        {
+            var slice = HeldSlice(held);
+            bool fresh = _heldApplied != slice.Step;
+            var (heldLoss, heldGrad) = await gate.Run(() =>
+            {
+                if (fresh) shard.SetShardLambda(slice.Lambda);
+                return shard.SetPoint(th);
+            });
+            (_heldApplied, _rowLambdaVersion, _point) = (slice.Step, 0, point);
+            return new LossGradMessage(heldLoss, Mailbox.Post(heldGrad));
+        }
         bool received = rowLambda.Length > 0 || rowLambdaVersion == 0;
         if (!received && _rowLambdaVersion != rowLambdaVersion)
             throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} does not hold row hyperparameters of version {rowLambdaVersion}.");
@@ -60,9 +79,67 @@ internal sealed class DataShardGrain(ComputeGate gate, ILocalSiloDetails silo) :
             if (rl is not null) shard.SetShardLambda(rl);
             return shard.SetPoint(th);
         });
-        _rowLambdaVersion = rowLambdaVersion;
-        _point = point;
+        (_rowLambdaVersion, _heldApplied, _point) = (rowLambdaVersion, -1, point);
         return new LossGradMessage(loss, Mailbox.Post(grad));
+    }
+
+    public async Task HoldLambda(Vector slice)
+    {
+        var d = _descriptor ?? throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} has no rows (new activation).");
+        var values = Mailbox.Open(slice);
+        if (values.Length != d.Count)
+            throw new ArgumentException($"Shard {this.GetPrimaryKeyString()} holds {d.Count} rows, not {values.Length}.");
+        held.State = new HeldSliceState { Start = d.Start, Count = d.Count, Slice = LambdaSlice.Start(values) };
+        _heldApplied = -1;
+        await WriteHeld();
+    }
+
+    public async Task<SliceSummary> HeldHypergradient(long point, Vector v, int rows)
+    {
+        var shard = RequirePoint(point);
+        var slice = held.State.Slice;
+        if (slice is null || _heldApplied != slice.Step)
+            throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} is not at a point of its held λ.");
+        var x = Mailbox.Open(v);
+        var gradient = await gate.Run(() => shard.RowHypergradient(x, slice.Lambda, rows));
+        // Written before the reply: once the run records this step, every slice can be taken on from here.
+        held.State.Slice = slice.WithGradient(gradient);
+        await WriteHeld();
+        return held.State.Slice.Summary();
+    }
+
+    /// <summary>Persists the held slice (λ, moments, gradient: 32 bytes a row), timed like the tuner's writes.</summary>
+    private async Task WriteHeld()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await held.WriteAsync(log, $"shard {this.GetPrimaryKeyString()}");
+        HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("grain", "shard"));
+    }
+
+    public Task<Vector> HeldLambda(HeldLambdaStep at) => Task.FromResult(Mailbox.Post(HeldSlice(at).Lambda));
+
+    /// <summary>
+    /// The shard's slice of the held λ at a step of its run, taken one update on from storage when the run
+    /// recorded the step it holds; kept in memory only, since storage holds what makes it again.
+    /// </summary>
+    private LambdaSlice HeldSlice(HeldLambdaStep at)
+    {
+        var d = _descriptor ?? throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} has no rows (new activation).");
+        var state = held.State;
+        if (state.Slice is null)
+            throw new ComputationFailedException($"Shard {this.GetPrimaryKeyString()} holds no λ for its rows at step {at.Step}: "
+                + "its stored slice is gone (storage lost its data?), and the run cannot go on without it");
+        if (state.Start != d.Start || state.Count != d.Count)
+            throw new ComputationFailedException($"Shard {this.GetPrimaryKeyString()} holds λ for rows [{state.Start}, {state.Start + state.Count}), "
+                + $"not for its rows [{d.Start}, {d.Start + d.Count})");
+        try
+        {
+            return state.Slice = state.Slice.At(at.Step, at.CreateOptimizer());
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ComputationFailedException($"Shard {this.GetPrimaryKeyString()}: {e.Message} (storage lost a write?)");
+        }
     }
 
     public async Task<Vector> Hvp(long point, Vector v)

@@ -34,7 +34,7 @@ public static class HyperIftTelemetry
     public static readonly Histogram<double> HvpFanOut =
         Meter.CreateHistogram<double>("hyperift.hvp_fanout_duration", unit: "ms", description: "One Hessian-vector product over all shards");
     public static readonly Histogram<double> StateWrite =
-        Meter.CreateHistogram<double>("hyperift.state_write_duration", unit: "ms", description: "One write of a run's state (λ, the optimizer's moments, the history)");
+        Meter.CreateHistogram<double>("hyperift.state_write_duration", unit: "ms", description: "One write of a run's state (λ, the optimizer's moments, the history) by its tuner, or of a slice of λ held by a training shard (tag grain)");
     public static readonly Counter<double> ShardCompute =
         Meter.CreateCounter<double>("hyperift.shard_compute", unit: "s", description: "CPU time of shard kernels on this silo");
 

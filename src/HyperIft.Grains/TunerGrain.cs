@@ -71,7 +71,14 @@ internal sealed class TunerGrain(
             run?.SetTag("hyper", S.Info.Hyper);
             traceParent = run?.Id;
         }
-        await Commit(() => (S.Tuning, S.Status, S.TraceParent) = (TuningState.Start(lambda), RunStatus.Running, traceParent));
+        var tuning = TuningState.Start(lambda);
+        if (S.Info.LambdaOnShards)
+        {
+            // One λ per row: the shards keep and update their rows' entries; this state keeps the step.
+            await WithCoordinator(async c => await c.HoldLambda(await VectorTransfer.Send(c, lambda)));
+            tuning = new TuningState(0, [], OptimizerState.Initial(0), null);
+        }
+        await Commit(() => (S.Tuning, S.Status, S.TraceParent) = (tuning, RunStatus.Running, traceParent));
         StartTimer();
     }
 
@@ -105,8 +112,23 @@ internal sealed class TunerGrain(
             silo.SiloAddress.ToString(), S.Recoveries));
     }
 
-    public Task<Vector> Lambda() =>
-        S.Spec is null ? throw new ProblemInputException($"no run '{RunId}'") : Task.FromResult(Mailbox.Post(S.Lambda));
+    public async Task<Vector> Lambda()
+    {
+        if (S.Spec is null) throw new ProblemInputException($"no run '{RunId}'");
+        for (int attempt = 0; ; attempt++)
+        {
+            if (!HeldByShards) return Mailbox.Post(S.Lambda);
+            int step = S.Step;
+            try
+            {
+                return Mailbox.Post(await GatherLambda());
+            }
+            catch (ComputationFailedException) when (S.Step != step && attempt < 3)
+            {
+                // The run took a step while the shards were asked (they had moved on): ask at the new step.
+            }
+        }
+    }
 
     public Task<HypergradientReply?> FinalEvaluation() =>
         Task.FromResult(S.Final is null ? null : S.Final with
@@ -181,19 +203,29 @@ internal sealed class TunerGrain(
     private async Task OuterStep()
     {
         using var activity = StepActivity("hyperift.outer_step");
-        var (next, record, _) = await S.Spec!.Loop().Step(FromCoordinator(_ => { }), S.Tuning!);
+        var (next, record) = HeldByShards
+            ? await S.Spec!.Loop().StepHeld(FromShards, S.Tuning!)
+            : await Unheld();
         if (S.Status == RunStatus.Cancelled) return; // cancelled while this step computed: the reported step stays final
         S.History.Add(record);
         S.Tuning = next;
         await Persist();
         HyperIftTelemetry.RecordStep(RunId, record.ValidationLoss, record.HypergradientNorm);
         activity?.SetTag("validation_loss", record.ValidationLoss);
+
+        async Task<(TuningState, StepRecord)> Unheld()
+        {
+            var (state, stepRecord, _) = await S.Spec!.Loop().Step(FromCoordinator(_ => { }), S.Tuning!);
+            return (state, stepRecord);
+        }
     }
 
     private async Task Finish()
     {
         using var activity = StepActivity("hyperift.final_evaluation");
         HypergradientReply? reply = null;
+        // The final λ comes home once: it is the run's result, and the final evaluation's dg/dλ is over all of it.
+        if (HeldByShards) S.Tuning = S.Tuning! with { Lambda = await GatherLambda() };
         var result = await S.Spec!.Loop().Evaluate(FromCoordinator(r => reply = r), S.Tuning!);
         if (S.Status == RunStatus.Cancelled) return;
         S.FinalHypergradient = result.Hypergradient;
@@ -213,29 +245,60 @@ internal sealed class TunerGrain(
     }
 
     /// <summary>
-    /// Hypergradients computed by the run's coordinator (configured again if it lost its setup), as
-    /// the library's <see cref="HypergradientSource"/>; <paramref name="onReply"/> sees each reply.
+    /// Hypergradients computed by the run's coordinator, as the library's <see cref="HypergradientSource"/>;
+    /// <paramref name="onReply"/> sees each reply.
     /// </summary>
-    private HypergradientSource FromCoordinator(Action<HypergradientReply> onReply) => async (solves, lambda, warm, ct) =>
+    private HypergradientSource FromCoordinator(Action<HypergradientReply> onReply) => (solves, lambda, warm, ct) =>
+        new(WithCoordinator(async coordinator =>
+        {
+            var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), solves,
+                warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
+                warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
+            var reply = await coordinator.Hypergradient(request);
+            onReply(reply);
+            return await reply.Fetch(coordinator);
+        }));
+
+    /// <summary>A step of a λ held by the shards: they record their parts of dg/dλ; the reply carries its summary.</summary>
+    private ValueTask<(HypergradientResult, SliceSummary)> FromShards(SolverSettings solves, int step, WarmStart? warm, CancellationToken ct) =>
+        new(WithCoordinator(async coordinator =>
+        {
+            var request = new HeldStepRequest(HeldStep(step), solves,
+                warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
+                warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
+            var reply = await coordinator.HeldStep(request);
+            return (await reply.Reply.Fetch(coordinator), reply.Slices);
+        }));
+
+    /// <summary>True while λ lives on the training shards: a run of one λ per row, before its final λ came home.</summary>
+    private bool HeldByShards => S.Info?.LambdaOnShards == true && S.Tuning is { Lambda.Length: 0 };
+
+    private HeldLambdaStep HeldStep(int step) => new(step, S.Spec!.Outer.Optimizer, S.Spec.Outer.LearningRate);
+
+    private Task<double[]> GatherLambda() =>
+        WithCoordinator(async c => await VectorTransfer.Fetch(c, await c.HeldLambda(HeldStep(S.Step))));
+
+    /// <summary>A call to the run's coordinator, configured again first if it lost its setup (a new activation).</summary>
+    private async Task<T> WithCoordinator<T>(Func<ICoordinatorGrain, Task<T>> call)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                var coordinator = Coordinator;
-                var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), solves,
-                    warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
-                    warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
-                var reply = await coordinator.Hypergradient(request);
-                onReply(reply);
-                return await reply.Fetch(coordinator);
+                return await call(Coordinator);
             }
             catch (CoordinatorNotConfiguredException) when (attempt < 2)
             {
                 await Coordinator.Configure(S.Spec!.Problem);
             }
         }
-    };
+    }
+
+    private Task WithCoordinator(Func<ICoordinatorGrain, Task> call) => WithCoordinator(async c =>
+    {
+        await call(c);
+        return true;
+    });
 
     /// <summary>
     /// A change of status made by a call (start, pause, resume, cancel): applied, then persisted; if
@@ -266,7 +329,7 @@ internal sealed class TunerGrain(
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await state.WriteAsync(log, $"run {RunId}");
             // λ and the optimizer's moments are written every step: what that costs is worth seeing.
-            HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds);
+            HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("grain", "tuner"));
             log.LogInformation("Run {Run}: state written in {Milliseconds:F1} ms ({Lambda} λ entries)", RunId, clock.Elapsed.TotalMilliseconds, S.Lambda.Length);
         }
         catch (StateConflictException e)

@@ -137,11 +137,37 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_run_whose_stored_state_vanished_restores_it_and_completes_with_the_undisturbed_result()
+    public async Task A_run_of_example_weights_keeps_lambda_on_the_shards_and_moves_no_row_vector_a_step()
+    {
+        // Two runs that differ only in their number of steps: what the extra steps moved is the difference.
+        // Before λ lived on the shards, a step moved λ in, the slices, ∇ℓ_i·v and dg/dλ back: 4n values.
+        const int n = 200_000;
+        var problem = Problems.Spec("logistic", "example-weights", $"synthetic:n={n},p=6,seed=9", 3);
+        var lambda0 = Problems.Lambda(n, 0.0);
+        async Task<(long Moved, double[] Lambda)> Measured(int steps)
+        {
+            long before = VectorTransfer.ValuesMoved;
+            var (_, lambda) = await ClusterRun($"held-{steps}-{Guid.NewGuid():N}", problem, steps, lambda0);
+            return (VectorTransfer.ValuesMoved - before, lambda);
+        }
+        var (two, _) = await Measured(2);
+        var (five, lambda5) = await Measured(5);
+        double perStep = (five - two) / 3.0;
+        output.WriteLine($"n = {n}: {perStep:F0} values a step ({8 * perStep / 1e3:F1} kB)");
+        Assert.True(perStep < n / 100.0, $"{perStep:F0} values moved a step for n = {n}");
+
+        var (_, expected) = await LocalRun(problem, 5, lambda0);
+        Problems.AssertRelative(lambda5, expected, 1e-10, "final λ of the held run");
+    }
+
+    [Theory]
+    [InlineData("l2-feature")]
+    [InlineData("example-weights")] // the shards' slices of λ vanish too, and are written back from memory
+    public async Task A_run_whose_stored_state_vanished_restores_it_and_completes_with_the_undisturbed_result(string kind)
     {
         // As when Redis restarts without its data: every record in storage is gone mid-run.
-        var problem = Problems.Spec("logistic", "l2-feature", "synthetic:n=2000,p=12,seed=21", 3);
-        var lambda0 = Problems.Lambda(12, -1.0);
+        var problem = Problems.Spec("logistic", kind, "synthetic:n=2000,p=12,seed=21", 3);
+        var lambda0 = Problems.Lambda(kind == "l2-feature" ? 12 : 2000, kind == "l2-feature" ? -1.0 : 0.0);
         const int steps = 10;
         var (_, expected) = await LocalRun(problem, steps, lambda0);
 
