@@ -160,6 +160,34 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         Problems.AssertRelative(lambda5, expected, 1e-10, "final λ of the held run");
     }
 
+    [Fact]
+    public async Task A_held_step_asked_again_before_its_commit_gives_the_same_lambda_and_the_next_step_takes_it_on()
+    {
+        // What a tuner that died between the shards' writes and its own commit does: it asks for the same step again.
+        var problem = Problems.Spec("logistic", "example-weights", "synthetic:n=500,p=5,seed=6", 3);
+        var lambda0 = Problems.Lambda(500, 0.0);
+        var coordinator = fixture.Client.GetGrain<ICoordinatorGrain>($"held-{Guid.NewGuid():N}");
+        await coordinator.Configure(problem);
+        await coordinator.HoldLambda(await VectorTransfer.Send(coordinator, lambda0));
+        HeldLambdaStep At(int step) => new(step, "adam", 0.2);
+        async Task<SliceSummary> Step(int step) =>
+            (await coordinator.HeldStep(new HeldStepRequest(At(step), Problems.TightCg, null, null))).Slices;
+
+        var first = await Step(0);
+        var again = await Step(0); // the slices hold step 0's gradient: asked for step 0, they are still at step 0
+        Assert.Equal(first, again);
+        Assert.Equal(lambda0, await VectorTransfer.Fetch(coordinator, await coordinator.HeldLambda(At(0))));
+        var second = await Step(1);
+        var lambda2 = await VectorTransfer.Fetch(coordinator, await coordinator.HeldLambda(At(2)));
+
+        var (_, expected) = await LocalRun(problem, 2, lambda0);
+        Problems.AssertRelative(lambda2, expected, 1e-10, "λ after two held steps, the first asked twice");
+        Assert.Equal(500, second.Count);
+        // Asked for a step the slices cannot reach (they lack step 2's gradient): one clear failure, not a wrong λ.
+        var e = await Assert.ThrowsAsync<ComputationFailedException>(() => coordinator.HeldLambda(At(3)));
+        Assert.Contains("cannot be reached", e.Message);
+    }
+
     [Theory]
     [InlineData("l2-feature")]
     [InlineData("example-weights")] // the shards' slices of λ vanish too, and are written back from memory
