@@ -69,14 +69,16 @@ SiloTelemetry.Add(builder, settings.Exporters, $"hyperift-silo-{settings.SiloPor
 builder.WebHost.UseUrls($"http://{settings.HttpHost.Trim()}:{settings.HttpPort.Value}");
 
 var app = builder.Build();
+if (settings.HttpToken() is { } token) HttpAuthentication.Require(app, token);
 app.MapGet("/health", SiloHealth.Report);
 // Liveness apart from health: a Redis outage makes /health 503 on every silo, and restarting them
 // all for it helps nothing (a silo that cannot rejoin exits by itself, MembershipRecovery).
 app.MapGet("/alive", () => Results.Text("alive"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 if (settings.Exporters.Contains("prometheus")) app.MapPrometheusScrapingEndpoint();
-app.Logger.LogInformation("HyperIft silo: clustering {Clustering}, storage {Storage}, redis {Redis}, silo port {SiloPort}, gateway {GatewayPort}, http {HttpPort}",
-    settings.Clustering, settings.Storage, settings.RedisForDisplay, settings.SiloPort.Value, settings.GatewayPort.Value, settings.HttpPort.Value);
+app.Logger.LogInformation("HyperIft silo: clustering {Clustering}, storage {Storage}, redis {Redis}, silo port {SiloPort}, gateway {GatewayPort}, http {HttpPort} ({Guard})",
+    settings.Clustering, settings.Storage, settings.RedisForDisplay, settings.SiloPort.Value, settings.GatewayPort.Value, settings.HttpPort.Value,
+    settings.HttpToken() is null ? "no token: /dashboard and /metrics open on loopback" : "/dashboard and /metrics need the token");
 try
 {
     await app.RunAsync();

@@ -43,8 +43,9 @@ public static class SiloCommandLine
         new("--gateway-port", nameof(SiloSettings.GatewayPort), "client gateway port"),
         new("--primary-port", nameof(SiloSettings.PrimarySiloPort), "silo port of the primary silo (localhost clustering with several silos)"),
         new("--advertise", nameof(SiloSettings.AdvertisedAddress), "IP address other silos and clients reach this one at, or auto (first non-loopback IPv4)"),
-        new("--http-host", nameof(SiloSettings.HttpHost), "address of /health, /dashboard/, /metrics (the dashboard has no authentication)"),
+        new("--http-host", nameof(SiloSettings.HttpHost), "address of /health, /dashboard/, /metrics (beyond loopback, a token is required)"),
         new("--http-port", nameof(SiloSettings.HttpPort), "port of /health, /dashboard/, /metrics"),
+        new("--http-token-file", nameof(SiloSettings.HttpTokenFile), "a file holding the token /dashboard/ and /metrics require (else HYPERIFT_HTTP_TOKEN; none: open, loopback only)"),
         new("--telemetry", nameof(SiloSettings.TelemetryExporters), "exporters, any of prometheus,otlp,console"),
     ];
 
@@ -100,6 +101,8 @@ public static class SiloCommandLine
         text.AppendLine("(HyperIft__Storage=redis, ConnectionStrings__redis=HOST:PORT); a flag wins over both. Other");
         text.AppendLine("configuration keys pass through as --Section:Key=value (e.g. --Logging:LogLevel:Orleans=Information),");
         text.AppendLine("unchecked. The Redis password is best kept off the command line: REDIS_PASSWORD or --redis-password-file.");
+        text.AppendLine("With a token, /dashboard/ and /metrics answer 401 unless the request carries \"Authorization: Bearer TOKEN\"");
+        text.AppendLine("or basic auth with the token as password (any user); /health and /alive stay open.");
         text.AppendLine();
         text.AppendLine("example (two silos on one machine, Redis at 127.0.0.1:6390):");
         text.AppendLine("  hyperift-silo --clustering redis --storage redis --redis 127.0.0.1:6390 --silo-port 11111 --gateway-port 30000 --http-port 8080");

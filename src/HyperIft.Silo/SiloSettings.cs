@@ -33,6 +33,7 @@ public sealed class SiloSettings
     [ConfigurationKeyName("HyperIft:AdvertisedAddress")] public string AdvertisedAddress { get; set; } = "127.0.0.1";
     [ConfigurationKeyName("HyperIft:HttpHost")] public string HttpHost { get; set; } = "127.0.0.1";
     [ConfigurationKeyName("HyperIft:HttpPort")] public Port HttpPort { get; set; } = new(8080);
+    [ConfigurationKeyName("HyperIft:HttpTokenFile")] public string? HttpTokenFile { get; set; }
     [ConfigurationKeyName("HyperIft:Telemetry:Exporters")] public string TelemetryExporters { get; set; } = "prometheus";
 
     public bool UsesRedis => Clustering == "redis" || Storage == "redis";
@@ -48,6 +49,12 @@ public sealed class SiloSettings
         UsesRedis && !string.IsNullOrWhiteSpace(Redis)
             ? RedisConnection.Options(Redis.Trim(), Blank(RedisPasswordFile), Environment.GetEnvironmentVariable(RedisConnection.PasswordVariable))
             : null;
+
+    /// <summary>
+    /// The token /dashboard and /metrics require (<see cref="HttpAuthentication"/>), from --http-token-file or
+    /// HYPERIFT_HTTP_TOKEN; null: none set. Throws <see cref="SettingsException"/> on an unreadable or empty file.
+    /// </summary>
+    public string? HttpToken() => HttpAuthentication.Token(Blank(HttpTokenFile), Environment.GetEnvironmentVariable(HttpAuthentication.TokenVariable));
 
     /// <summary>The Redis connection string with its password masked, for logs.</summary>
     public string RedisForDisplay => Redaction.Redact(Redis);
@@ -153,6 +160,17 @@ public sealed class SiloSettingsValidator : IValidateOptions<SiloSettings>
             Bad(nameof(SiloSettings.AdvertisedAddress), $"must be an IP address or auto, not '{o.AdvertisedAddress}'");
         NotBlank(nameof(SiloSettings.HttpHost), o.HttpHost);
         Port(nameof(SiloSettings.HttpPort), o.HttpPort);
+        try
+        {
+            // Live traces and grain state must not face a network unguarded.
+            if (o.HttpToken() is null && !string.IsNullOrWhiteSpace(o.HttpHost) && !HttpAuthentication.IsLoopback(o.HttpHost))
+                Bad(nameof(SiloSettings.HttpHost), $"'{o.HttpHost.Trim()}' reaches beyond loopback, so /dashboard and /metrics need a token: "
+                    + $"--http-token-file FILE or {HttpAuthentication.TokenVariable}");
+        }
+        catch (SettingsException e)
+        {
+            problems.Add(e.Message);
+        }
         if (o.Exporters.Except(SiloTelemetry.Kinds).FirstOrDefault() is { } unknown)
             Bad(nameof(SiloSettings.TelemetryExporters), $"must be any of {string.Join(",", SiloTelemetry.Kinds)}, not '{unknown}'");
 

@@ -124,6 +124,25 @@ public class SiloCommandLineTests
             OneErrorLine(RunSilo(null, "--clustering", "redis", "--redis", "127.0.0.1:6379", "--redis-password-file", missing)));
     }
 
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("10.1.2.3")]
+    public void Http_beyond_loopback_without_a_token_is_refused(string host) =>
+        Assert.Contains($"--http-host (HyperIft:HttpHost) '{host}' reaches beyond loopback, so /dashboard and /metrics need a token: --http-token-file FILE or HYPERIFT_HTTP_TOKEN",
+            OneErrorLine(RunSilo(null, "--http-host", host)));
+
+    [Fact]
+    public void An_empty_or_unreadable_token_file_is_named()
+    {
+        using var folder = new TempFolder("hyperift-token-");
+        string empty = Path.Combine(folder.Root, "token");
+        File.WriteAllText(empty, "\n");
+        Assert.Contains($"--http-token-file (HyperIft:HttpTokenFile) '{empty}' holds no token (it is empty)",
+            OneErrorLine(RunSilo(null, "--http-host", "0.0.0.0", "--http-token-file", empty)));
+        Assert.Contains("--http-token-file (HyperIft:HttpTokenFile) cannot be read",
+            OneErrorLine(RunSilo(null, "--http-token-file", Path.Combine(folder.Root, "missing"))));
+    }
+
     /// <summary>The flags the help must list (kept here, not read from the silo, so a dropped flag fails).</summary>
     private static readonly (string Name, string Key)[] SiloFlags =
     [
@@ -132,6 +151,7 @@ public class SiloCommandLineTests
         ("--cluster-id", "Orleans:ClusterId"), ("--service-id", "Orleans:ServiceId"), ("--silo-port", "HyperIft:SiloPort"),
         ("--gateway-port", "HyperIft:GatewayPort"), ("--primary-port", "HyperIft:PrimarySiloPort"),
         ("--advertise", "HyperIft:AdvertisedAddress"), ("--http-host", "HyperIft:HttpHost"), ("--http-port", "HyperIft:HttpPort"),
+        ("--http-token-file", "HyperIft:HttpTokenFile"),
         ("--telemetry", "HyperIft:Telemetry:Exporters"),
     ];
 }
