@@ -4,6 +4,9 @@
 #   deploy/local-cluster.sh stop        stop everything this script started
 #   deploy/local-cluster.sh status      show the processes and each silo's /health
 # Pids and logs live in $HYPERIFT_LOCAL (default: .local-cluster in the repository).
+# With REDIS_PASSWORD in the environment (start and stop alike), Redis requires it: redis-server reads it
+# from stdin, the silos from the environment, redis-cli from REDISCLI_AUTH — it is on no command line.
+# Clients then need REDIS_PASSWORD too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${HYPERIFT_LOCAL:-$root/.local-cluster}
@@ -14,6 +17,7 @@ silo_bin=$root/src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
 members=hyperift/members/hyperift
 # silo_endpoint_awaits_verdict, wait_silo_endpoint_free: when a silo may come back on its endpoint.
 source "$root/deploy/membership.sh"
+if [ -n "${REDIS_PASSWORD:-}" ]; then export REDISCLI_AUTH=$REDIS_PASSWORD; fi
 
 start() {
   local n=${1:-2}
@@ -23,7 +27,8 @@ start() {
   dotnet build "$root/src/HyperIft.Silo" -c "$config" -v quiet -nologo >/dev/null
   # AOF under $dir: a Redis restarted without its data strands the silos' membership and every run.
   mkdir -p "$dir/redis"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --dir "$dir/redis" \
+  if [ -n "${REDIS_PASSWORD:-}" ]; then printf 'requirepass %s\n' "$REDIS_PASSWORD"; fi |
+  redis-server - --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --dir "$dir/redis" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   rm -f "$dir/stopping"

@@ -53,6 +53,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         string clusterId = Environment.GetEnvironmentVariable("HYPERIFT_CLUSTER_ID") is { Length: > 0 } c ? c : "hyperift";
         string serviceId = Environment.GetEnvironmentVariable("HYPERIFT_SERVICE_ID") is { Length: > 0 } s ? s : "hyperift";
 
+        // Parsed once, before anything starts: a bad connection, password file or CA is a usage error.
+        var redis = cluster is null || IsLocalhost(cluster) ? null : RedisPreflight.Options(cluster);
         if (cluster is null)
         {
             builder.UseOrleans(silo =>
@@ -71,7 +73,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 if (IsLocalhost(cluster))
                     client.UseStaticClustering(LocalhostGateways(cluster));
                 else
-                    client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster));
+                    client.UseRedisClustering(o => o.ConfigurationOptions = redis!.Clone());
                 var started = DateTime.UtcNow;
                 client.UseConnectionRetryFilter(async (_, token) =>
                 {
@@ -82,7 +84,7 @@ public sealed class ClusterConnection : IAsyncDisposable
             });
         }
 
-        if (cluster is not null && !IsLocalhost(cluster)) await RedisPreflight.Check(cluster, serviceId, clusterId, ct);
+        if (redis is not null) await RedisPreflight.Check(redis, serviceId, clusterId, ct);
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ConnectTimeout);

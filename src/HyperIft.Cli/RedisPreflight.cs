@@ -1,4 +1,5 @@
 using HyperIft.Abstractions;
+using HyperIft.Grains.Hosting;
 using StackExchange.Redis;
 
 namespace HyperIft.Cli;
@@ -12,17 +13,37 @@ public static class RedisPreflight
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    public static async Task Check(string connection, string serviceId, string clusterId, CancellationToken ct)
+    /// <summary>
+    /// The cluster's Redis connection: --cluster (or HYPERIFT_CLUSTER) with the password from the file named by
+    /// REDIS_PASSWORD_FILE or from REDIS_PASSWORD (so it is on no command line), and the CA named by REDIS_CA_FILE
+    /// for TLS; a bad one is a usage error naming the flag or the variable.
+    /// </summary>
+    public static ConfigurationOptions Options(string cluster)
     {
-        ConfigurationOptions options;
         try
         {
-            options = ConfigurationOptions.Parse(connection);
+            return RedisConnection.Options(cluster, Variable(PasswordFileVariable), Variable(RedisConnection.PasswordVariable), Variable(CaFileVariable));
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+        catch (RedisSettingException e)
         {
-            throw new UsageException($"--cluster: not a Redis connection string ({Redaction.Redact(e.Message)})");
+            string what = e.Setting switch
+            {
+                RedisSetting.PasswordFile => PasswordFileVariable,
+                RedisSetting.CaFile => CaFileVariable,
+                _ => "--cluster",
+            };
+            throw new UsageException($"{what}: {e.Message}");
         }
+
+        static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    }
+
+    public const string PasswordFileVariable = "REDIS_PASSWORD_FILE";
+    public const string CaFileVariable = "REDIS_CA_FILE";
+
+    public static async Task Check(ConfigurationOptions connection, string serviceId, string clusterId, CancellationToken ct)
+    {
+        var options = connection.Clone();
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = (int)Timeout.TotalMilliseconds;
         options.ConnectRetry = 1;
@@ -33,11 +54,16 @@ public static class RedisPreflight
         {
             redis = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(Timeout + Timeout, ct);
         }
+        catch (RedisConnectionException e) when (FailedTls(e))
+        {
+            throw new ClusterUnavailableException($"Redis at {where} failed the TLS handshake ({FirstLine(TlsCause(e))}); "
+                + $"a certificate no system authority signed needs {CaFileVariable} naming the CA that did");
+        }
         catch (RedisConnectionException e) when (e.FailureType == ConnectionFailureType.AuthenticationFailure
                                                  || e.Message.Contains("NOAUTH", StringComparison.Ordinal)
                                                  || e.Message.Contains("WRONGPASS", StringComparison.Ordinal))
         {
-            throw new ClusterUnavailableException($"Redis at {where} refused authentication: check the password in the connection string");
+            throw new ClusterUnavailableException($"Redis at {where} refused authentication: check the password (REDIS_PASSWORD, REDIS_PASSWORD_FILE or the connection string's)");
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -52,7 +78,7 @@ public static class RedisPreflight
             }
             catch (RedisServerException e) when (e.Message.Contains("NOAUTH", StringComparison.Ordinal) || e.Message.Contains("WRONGPASS", StringComparison.Ordinal))
             {
-                throw new ClusterUnavailableException($"Redis at {where} refused authentication: check the password in the connection string");
+                throw new ClusterUnavailableException($"Redis at {where} refused authentication: check the password (REDIS_PASSWORD, REDIS_PASSWORD_FILE or the connection string's)");
             }
             var others = new List<string>();
             foreach (var endpoint in redis.GetEndPoints())
@@ -70,6 +96,18 @@ public static class RedisPreflight
                 "set HYPERIFT_CLUSTER_ID (and HYPERIFT_SERVICE_ID) to the silos' --cluster-id (--service-id)");
         }
     }
+
+    /// <summary>A connection that failed on the server's certificate, not on the password.</summary>
+    private static bool FailedTls(Exception e) => TlsCause(e) is not null;
+
+    private static Exception? TlsCause(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is System.Security.Authentication.AuthenticationException) return x;
+        return null;
+    }
+
+    private static string FirstLine(Exception? e) => (e?.Message ?? "").Split('\n')[0].TrimEnd('.');
 
     /// <summary>"hyperift/members/mp-test" → "cluster id 'mp-test' (service id 'hyperift')".</summary>
     private static string Describe(string key)

@@ -37,6 +37,7 @@ public static class SiloCommandLine
         new("--storage-path", nameof(SiloSettings.StoragePath), "the folder of file storage (required with --storage file)"),
         new("--redis", nameof(SiloSettings.Redis), "Redis connection string, HOST:PORT[,ssl=true,sslHost=...] (required by redis clustering or storage)"),
         new("--redis-password-file", nameof(SiloSettings.RedisPasswordFile), "a file holding the Redis password (else REDIS_PASSWORD, else the connection string's)"),
+        new("--redis-ca-file", nameof(SiloSettings.RedisCaFile), "a CA certificate (PEM or DER) to trust for Redis over TLS; implies ssl=true"),
         new("--cluster-id", nameof(SiloSettings.ClusterId), "Orleans cluster id (clients must use the same)"),
         new("--service-id", nameof(SiloSettings.ServiceId), "Orleans service id"),
         new("--silo-port", nameof(SiloSettings.SiloPort), "silo-to-silo port"),

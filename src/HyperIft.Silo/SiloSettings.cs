@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using HyperIft.Abstractions;
 using HyperIft.Grains;
+using HyperIft.Grains.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -25,6 +26,7 @@ public sealed class SiloSettings
     [ConfigurationKeyName("HyperIft:StoragePath")] public string? StoragePath { get; set; }
     [ConfigurationKeyName("ConnectionStrings:redis")] public string? Redis { get; set; }
     [ConfigurationKeyName("HyperIft:RedisPasswordFile")] public string? RedisPasswordFile { get; set; }
+    [ConfigurationKeyName("HyperIft:RedisCaFile")] public string? RedisCaFile { get; set; }
     [ConfigurationKeyName("Orleans:ClusterId")] public string ClusterId { get; set; } = "hyperift";
     [ConfigurationKeyName("Orleans:ServiceId")] public string ServiceId { get; set; } = "hyperift";
     [ConfigurationKeyName("HyperIft:SiloPort")] public Port SiloPort { get; set; } = new(11111);
@@ -43,12 +45,28 @@ public sealed class SiloSettings
 
     /// <summary>
     /// The Redis connection when clustering or storage use Redis, with the password from
-    /// --redis-password-file or REDIS_PASSWORD; throws <see cref="SettingsException"/> on a bad one.
+    /// --redis-password-file or REDIS_PASSWORD and the CA of --redis-ca-file; throws
+    /// <see cref="SettingsException"/> naming the flag of a bad one.
     /// </summary>
-    public ConfigurationOptions? RedisConfiguration() =>
-        UsesRedis && !string.IsNullOrWhiteSpace(Redis)
-            ? RedisConnection.Options(Redis.Trim(), Blank(RedisPasswordFile), Environment.GetEnvironmentVariable(RedisConnection.PasswordVariable))
-            : null;
+    public ConfigurationOptions? RedisConfiguration()
+    {
+        if (!UsesRedis || string.IsNullOrWhiteSpace(Redis)) return null;
+        try
+        {
+            return RedisConnection.Options(Redis.Trim(), Blank(RedisPasswordFile),
+                Environment.GetEnvironmentVariable(RedisConnection.PasswordVariable), Blank(RedisCaFile));
+        }
+        catch (RedisSettingException e)
+        {
+            string property = e.Setting switch
+            {
+                RedisSetting.PasswordFile => nameof(RedisPasswordFile),
+                RedisSetting.CaFile => nameof(RedisCaFile),
+                _ => nameof(Redis),
+            };
+            throw new SettingsException(SiloCommandLine.Problem(property, e.Message));
+        }
+    }
 
     /// <summary>
     /// The token /dashboard and /metrics require (<see cref="HttpAuthentication"/>), from --http-token-file or

@@ -143,11 +143,24 @@ public class SiloCommandLineTests
             OneErrorLine(RunSilo(null, "--http-token-file", Path.Combine(folder.Root, "missing"))));
     }
 
+    [Fact]
+    public void A_redis_ca_file_that_is_no_certificate_is_named()
+    {
+        using var folder = new TempFolder("hyperift-ca-");
+        string bad = Path.Combine(folder.Root, "ca.pem");
+        File.WriteAllText(bad, "not a certificate\n");
+        Assert.Contains($"--redis-ca-file (HyperIft:RedisCaFile) '{bad}' is not a PEM or DER certificate",
+            OneErrorLine(RunSilo(null, "--clustering", "redis", "--redis", "127.0.0.1:6379,sslHost=localhost", "--redis-ca-file", bad)));
+        Assert.Contains("--redis-ca-file (HyperIft:RedisCaFile) cannot be read",
+            OneErrorLine(RunSilo(null, "--clustering", "redis", "--redis", "127.0.0.1:6379", "--redis-ca-file", Path.Combine(folder.Root, "missing.pem"))));
+    }
+
     /// <summary>The flags the help must list (kept here, not read from the silo, so a dropped flag fails).</summary>
     private static readonly (string Name, string Key)[] SiloFlags =
     [
         ("--clustering", "HyperIft:Clustering"), ("--storage", "HyperIft:Storage"), ("--storage-path", "HyperIft:StoragePath"),
         ("--redis", "ConnectionStrings:redis"), ("--redis-password-file", "HyperIft:RedisPasswordFile"),
+        ("--redis-ca-file", "HyperIft:RedisCaFile"),
         ("--cluster-id", "Orleans:ClusterId"), ("--service-id", "Orleans:ServiceId"), ("--silo-port", "HyperIft:SiloPort"),
         ("--gateway-port", "HyperIft:GatewayPort"), ("--primary-port", "HyperIft:PrimarySiloPort"),
         ("--advertise", "HyperIft:AdvertisedAddress"), ("--http-host", "HyperIft:HttpHost"), ("--http-port", "HyperIft:HttpPort"),

@@ -39,5 +39,9 @@ client_says() { # expected exit, expected text, then the environment and command
 client_says 3 "refused authentication" HYPERIFT_CLUSTER_ID=pw-test "$hyperift" runs list --cluster "127.0.0.1:$pw_port,password=not-the-password"
 client_says 3 "cluster id 'pw-tset'.*cluster id 'pw-test'" HYPERIFT_CLUSTER_ID=pw-tset "$hyperift" runs list --cluster "127.0.0.1:$pw_port,password=$password"
 client_says 0 "no runs on 127.0.0.1:$pw_port,password=\*\*\*" HYPERIFT_CLUSTER_ID=pw-test "$hyperift" runs list --cluster "127.0.0.1:$pw_port,password=$password"
+# ... and takes the password from the environment or a file, off its command line.
+client_says 0 "no runs on 127.0.0.1:$pw_port" HYPERIFT_CLUSTER_ID=pw-test REDIS_PASSWORD="$password" "$hyperift" runs list --cluster "127.0.0.1:$pw_port"
+client_says 0 "no runs on 127.0.0.1:$pw_port" HYPERIFT_CLUSTER_ID=pw-test REDIS_PASSWORD_FILE="$work/redis-password" "$hyperift" runs list --cluster "127.0.0.1:$pw_port"
+client_says 2 "REDIS_PASSWORD_FILE: cannot be read" HYPERIFT_CLUSTER_ID=pw-test REDIS_PASSWORD_FILE="$work/no-such-file" "$hyperift" runs list --cluster "127.0.0.1:$pw_port"
 redis-cli -p "$pw_port" --no-auth-warning -a "$password" shutdown nosave > /dev/null 2>&1 || true
-ok "the client named a wrong Redis password and a wrong cluster id, and printed no password"
+ok "the client named a wrong Redis password and a wrong cluster id, took the password from REDIS_PASSWORD and REDIS_PASSWORD_FILE, and printed no password"

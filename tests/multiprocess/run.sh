@@ -7,7 +7,9 @@
 #   3. several clients following their runs, one silo SIGKILLed: every client ends within a bound;
 #   4. Redis wiped (FLUSHALL) under a run: /health turns unhealthy, the silos re-register (healthy
 #      again within a bound), the run ends within a bound, a new run completes;
-#   5. silos take a Redis password from a file and from REDIS_PASSWORD and log it nowhere.
+#   5. silos take a Redis password from a file and from REDIS_PASSWORD and log it nowhere, and so does
+#      the client (REDIS_PASSWORD, REDIS_PASSWORD_FILE);
+#   6. a silo and the client reach a password-protected Redis over TLS with a test CA (openssl).
 # Every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +26,8 @@ cleanup() {
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   if [ -e "$work/redis-password" ]; then
     redis-cli -p $((redis_port + 10)) --no-auth-warning -a "$(cat "$work/redis-password")" shutdown nosave >/dev/null 2>&1 || true
+    [ -e "$work/tls/ca.pem" ] && redis-cli -p $((redis_port + 20)) --tls --cacert "$work/tls/ca.pem" --no-auth-warning \
+      -a "$(cat "$work/redis-password")" shutdown nosave >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }
@@ -163,4 +167,5 @@ for i in 0 1; do wait_healthy "$i" 90 || fail "silo $i did not come back after t
 source tests/multiprocess/clients-and-kill.sh
 source tests/multiprocess/redis-wipe.sh
 source tests/multiprocess/redis-password.sh
+source tests/multiprocess/redis-tls.sh
 echo "multiprocess: $passed passed, 0 failed"
