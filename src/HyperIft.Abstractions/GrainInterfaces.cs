@@ -39,8 +39,11 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     /// </summary>
     Task<SliceSummary> HeldHypergradient(long point, Vector v, int rows);
 
-    /// <summary>The shard's slice of the held λ at a step (the run's λ gathered once, at its end or on request).</summary>
+    /// <summary>The shard's slice of the held λ at a step (the run's λ gathered once, at its end or on request); needs no rows.</summary>
     Task<Vector> HeldLambda(HeldLambdaStep at);
+
+    /// <summary>Clears the stored slice of a held λ once the run has it home (its final λ is the tuner's).</summary>
+    Task ForgetLambda();
     Task<Vector> Hvp(long point, Vector v);
     Task<Vector> HessianDiagonal(long point);
     Task<Vector> RowGradientDot(long point, Vector v);
@@ -88,6 +91,9 @@ public interface ICoordinatorGrain : IGrainWithStringKey, IVectorPeer
     [AlwaysInterleave]
     Task<Vector> HeldLambda(HeldLambdaStep at);
 
+    /// <summary>Has the training shards clear their stored slices of a held λ (the run has its final λ home).</summary>
+    Task ForgetHeldLambda();
+
     /// <summary>The standardization fitted on the training shards (null without --standardize), for scoring a test set alike.</summary>
     Task<Standardization?> Standardization();
 
@@ -116,6 +122,8 @@ public interface ITunerGrain : IGrainWithStringKey, IVectorPeer
     Task<RunSnapshot> Status(int historyFrom);
 
     /// <summary>The current λ (final once the run has completed).</summary>
+    /// <remarks>Interleaved: while λ is on the shards it is gathered from them, which must not hold up Status, Pause or Cancel.</remarks>
+    [AlwaysInterleave]
     Task<Vector> Lambda();
 
     /// <summary>The hypergradient (and θ*) at the final λ, once the run has completed.</summary>

@@ -142,6 +142,14 @@ internal sealed class ClusterObjective : ShardedObjective
         return SliceSummary.Combine(parts);
     }
 
+    /// <summary>Has every training shard clear its stored slice of a held λ.</summary>
+    public async Task ForgetHeldLambda(CancellationToken ct = default) =>
+        await FanOut(_train, async s =>
+        {
+            await _train[s].ForgetLambda();
+            return true;
+        }, ct);
+
     /// <summary>The held λ at a step, gathered in row order.</summary>
     public async Task<double[]> HeldLambda(HeldLambdaStep at, CancellationToken ct = default) =>
         InRowOrder(await FanOut(_train, async s => await VectorTransfer.Fetch(_train[s], await _train[s].HeldLambda(at)), ct));

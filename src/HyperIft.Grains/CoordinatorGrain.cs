@@ -126,6 +126,8 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
 
     public async Task<Vector> HeldLambda(HeldLambdaStep at) => Mailbox.Post(await RequireObjective().HeldLambda(at));
 
+    public Task ForgetHeldLambda() => RequireObjective().ForgetHeldLambda();
+
     /// <summary>One hypergradient by <paramref name="compute"/>, with the warm start asked for (else the last one), timed and traced.</summary>
     private async Task<HypergradientReply> Compute(SolverSettings settings, Vector? warmTheta, Vector? warmV,
         Func<ImplicitHypergradient, WarmStart?, ValueTask<HypergradientResult>> compute)

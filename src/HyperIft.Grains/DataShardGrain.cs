@@ -28,7 +28,8 @@ internal sealed class DataShardGrain(
     private TrainingShard? _shard;
     private long _point;
     private long _rowLambdaVersion; // of the row weights the shard holds (0: none)
-    private int _heldApplied = -1; // the step of the held slice the row weights were set from (-1: none)
+    private HeldLambdaStep? _heldAt; // the step of the held slice the row weights were set from (null: none)
+    private LambdaSlice? _advanced; // the recorded slice taken one step on: a cache, storage keeps what makes it
 
     public Task<(int Rows, int Features)> Measure(DataSpec data) => Input(() => Task.Run(() =>
     {
@@ -44,12 +45,12 @@ internal sealed class DataShardGrain(
             // Synthetic slots: labels fixed by position, inputs from λ; no file to read.
             var distillShard = await gate.Run(() => DistillSlots(descriptor, model));
             var slots = new ShardSummary(descriptor.Data.Source, descriptor.Count, model.Features, model.Classes - 1, true, false, null, null);
-            (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _heldApplied, _raw) = (descriptor, slots, distillShard, 0, 0, -1, null);
+            (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _heldAt, _raw) = (descriptor, slots, distillShard, 0, 0, null, null);
             return slots;
         }
         var rows = await ReadRows(descriptor);
         var (summary, shard) = await gate.Run(() => Build(rows, descriptor, moments));
-        (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _heldApplied) = (descriptor, summary, shard, 0, 0, -1);
+        (_descriptor, _summary, _shard, _point, _rowLambdaVersion, _heldAt) = (descriptor, summary, shard, 0, 0, null);
         if (shard is not null) _raw = null; // the shard holds what it needs
         return summary;
     }
@@ -61,13 +62,13 @@ internal sealed class DataShardGrain(
         if (held is not null)
         {
             var slice = HeldSlice(held);
-            bool fresh = _heldApplied != slice.Step;
+            bool fresh = _heldAt?.Step != slice.Step;
             var (heldLoss, heldGrad) = await gate.Run(() =>
             {
                 if (fresh) shard.SetShardLambda(slice.Lambda);
                 return shard.SetPoint(th);
             });
-            (_heldApplied, _rowLambdaVersion, _point) = (slice.Step, 0, point);
+            (_heldAt, _rowLambdaVersion, _point) = (held, 0, point);
             return new LossGradMessage(heldLoss, Mailbox.Post(heldGrad));
         }
         bool received = rowLambda.Length > 0 || rowLambdaVersion == 0;
@@ -79,7 +80,7 @@ internal sealed class DataShardGrain(
             if (rl is not null) shard.SetShardLambda(rl);
             return shard.SetPoint(th);
         });
-        (_rowLambdaVersion, _heldApplied, _point) = (rowLambdaVersion, -1, point);
+        (_rowLambdaVersion, _heldAt, _point) = (rowLambdaVersion, null, point);
         return new LossGradMessage(loss, Mailbox.Post(grad));
     }
 
@@ -89,57 +90,83 @@ internal sealed class DataShardGrain(
         var values = Mailbox.Open(slice);
         if (values.Length != d.Count)
             throw new ArgumentException($"Shard {this.GetPrimaryKeyString()} holds {d.Count} rows, not {values.Length}.");
-        held.State = new HeldSliceState { Start = d.Start, Count = d.Count, Slice = LambdaSlice.Start(values) };
-        _heldApplied = -1;
-        await WriteHeld();
+        await Record(new HeldSliceState { Start = d.Start, Count = d.Count, Slice = LambdaSlice.Start(values) });
+        _heldAt = null;
     }
 
     public async Task<SliceSummary> HeldHypergradient(long point, Vector v, int rows)
     {
         var shard = RequirePoint(point);
-        var slice = held.State.Slice;
-        if (slice is null || _heldApplied != slice.Step)
-            throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} is not at a point of its held λ.");
+        var at = _heldAt ?? throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} is not at a point of its held λ.");
+        var slice = HeldSlice(at);
         var x = Mailbox.Open(v);
         var gradient = await gate.Run(() => shard.RowHypergradient(x, slice.Lambda, rows));
-        // Written before the reply: once the run records this step, every slice can be taken on from here.
-        held.State.Slice = slice.WithGradient(gradient);
-        await WriteHeld();
-        return held.State.Slice.Summary();
-    }
-
-    /// <summary>Persists the held slice (λ, moments, gradient: 32 bytes a row), timed like the tuner's writes.</summary>
-    private async Task WriteHeld()
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await held.WriteAsync(log, $"shard {this.GetPrimaryKeyString()}");
-        HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("grain", "shard"));
+        // Recorded before the reply: once the run records this step, every slice can be taken on from here.
+        var recorded = slice.WithGradient(gradient);
+        await Record(new HeldSliceState { Start = held.State.Start, Count = held.State.Count, Slice = recorded });
+        return recorded.Summary();
     }
 
     public Task<Vector> HeldLambda(HeldLambdaStep at) => Task.FromResult(Mailbox.Post(HeldSlice(at).Lambda));
 
+    public async Task ForgetLambda()
+    {
+        if (held.State.Slice is null) return;
+        await held.ClearStateAsync();
+        (_heldAt, _advanced) = (null, null);
+    }
+
     /// <summary>
-    /// The shard's slice of the held λ at a step of its run, taken one update on from storage when the run
-    /// recorded the step it holds; kept in memory only, since storage holds what makes it again.
+    /// The shard's slice of the held λ at a step of its run: the recorded one, or the recorded one taken one
+    /// update on by its gradient (when the run recorded that step too). The recorded slice is replaced only
+    /// by a newer record, so a run that comes back to the recorded step still finds it. Needs no rows: a
+    /// fresh activation answers from storage.
     /// </summary>
     private LambdaSlice HeldSlice(HeldLambdaStep at)
     {
-        var d = _descriptor ?? throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()} has no rows (new activation).");
         var state = held.State;
-        if (state.Slice is null)
-            throw new ComputationFailedException($"Shard {this.GetPrimaryKeyString()} holds no λ for its rows at step {at.Step}: "
+        string shard = this.GetPrimaryKeyString();
+        if (state.Slice is not { } recorded)
+            throw new ComputationFailedException($"Shard {shard} holds no λ for its rows at step {at.Step}: "
                 + "its stored slice is gone (storage lost its data?), and the run cannot go on without it");
-        if (state.Start != d.Start || state.Count != d.Count)
-            throw new ComputationFailedException($"Shard {this.GetPrimaryKeyString()} holds λ for rows [{state.Start}, {state.Start + state.Count}), "
+        if (_descriptor is { } d && (state.Start != d.Start || state.Count != d.Count))
+            throw new ComputationFailedException($"Shard {shard} holds λ for rows [{state.Start}, {state.Start + state.Count}), "
                 + $"not for its rows [{d.Start}, {d.Start + d.Count})");
+        if (at.Step == recorded.Step) return recorded;
+        if (at.Step == recorded.Step + 1 && recorded.Gradient is not null)
+            return _advanced is { } next && next.Step == at.Step ? next : _advanced = recorded.At(at.Step, at.CreateOptimizer());
+        throw new ComputationFailedException(at.Step < recorded.Step
+            ? $"Shard {shard} recorded λ at step {recorded.Step}; the run asks for step {at.Step}, which it no longer holds (the run's own state lost steps it had written?)"
+            : $"Shard {shard} holds λ at step {recorded.Step}{(recorded.Gradient is null ? " without its gradient" : "")}; step {at.Step} cannot be reached from it (storage lost a write?)");
+    }
+
+    /// <summary>
+    /// Persists a new record of the held slice (λ, moments, gradient: 32 bytes a row), timed like the tuner's
+    /// writes; memory keeps it only once storage has it. A write that lost to another activation of this shard
+    /// is that activation's to make: this one steps aside, and the coordinator's retry meets a fresh one.
+    /// </summary>
+    private async Task Record(HeldSliceState next)
+    {
+        var before = held.State;
+        held.State = next;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            return state.Slice = state.Slice.At(at.Step, at.CreateOptimizer());
+            await held.WriteAsync(log, $"shard {this.GetPrimaryKeyString()}");
         }
-        catch (InvalidOperationException e)
+        catch (StateConflictException e)
         {
-            throw new ComputationFailedException($"Shard {this.GetPrimaryKeyString()}: {e.Message} (storage lost a write?)");
+            held.State = before;
+            DeactivateOnIdle();
+            throw new ShardStateLostException($"Shard {this.GetPrimaryKeyString()}: {e.Message}; this activation steps aside");
         }
+        catch
+        {
+            held.State = before;
+            throw;
+        }
+        _advanced = null;
+        HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("grain", "shard"));
     }
 
     public async Task<Vector> Hvp(long point, Vector v)

@@ -72,13 +72,14 @@ internal sealed class TunerGrain(
             traceParent = run?.Id;
         }
         var tuning = TuningState.Start(lambda);
-        if (S.Info.LambdaOnShards)
+        bool held = S.Info.LambdaOnShards;
+        if (held)
         {
             // One λ per row: the shards keep and update their rows' entries; this state keeps the step.
             await WithCoordinator(async c => await c.HoldLambda(await VectorTransfer.Send(c, lambda)));
             tuning = new TuningState(0, [], OptimizerState.Initial(0), null);
         }
-        await Commit(() => (S.Tuning, S.Status, S.TraceParent) = (tuning, RunStatus.Running, traceParent));
+        await Commit(() => (S.Tuning, S.Status, S.TraceParent, S.LambdaOnShards) = (tuning, RunStatus.Running, traceParent, held));
         StartTimer();
     }
 
@@ -101,7 +102,16 @@ internal sealed class TunerGrain(
     {
         if (S.Spec is null) throw new ProblemInputException($"no run '{RunId}'");
         if (RunClient.IsFinished(S.Status)) return;
-        await Commit(() => (S.Status, S.Reason) = (RunStatus.Cancelled, $"{reason} after step {S.Step} of {S.Spec.Outer.Steps}"));
+        // A cancelled run's λ is its result: home from the shards if they give it soon, so that reading it
+        // later needs neither the shards nor their data files.
+        int step = S.Step;
+        var home = S.LambdaOnShards ? await TryGatherLambda() : null;
+        await Commit(() =>
+        {
+            (S.Status, S.Reason) = (RunStatus.Cancelled, $"{reason} after step {S.Step} of {S.Spec.Outer.Steps}");
+            // Only if no step was recorded while the shards were asked: else λ stays where the newer step is.
+            if (home is not null && S.Step == step && S.LambdaOnShards) (S.Tuning, S.LambdaOnShards) = (S.Tuning! with { Lambda = home }, false);
+        });
     }
 
     public Task<RunSnapshot> Status(int historyFrom)
@@ -117,7 +127,7 @@ internal sealed class TunerGrain(
         if (S.Spec is null) throw new ProblemInputException($"no run '{RunId}'");
         for (int attempt = 0; ; attempt++)
         {
-            if (!HeldByShards) return Mailbox.Post(S.Lambda);
+            if (!S.LambdaOnShards) return Mailbox.Post(S.Lambda);
             int step = S.Step;
             try
             {
@@ -203,13 +213,24 @@ internal sealed class TunerGrain(
     private async Task OuterStep()
     {
         using var activity = StepActivity("hyperift.outer_step");
-        var (next, record) = HeldByShards
+        var (next, record) = S.LambdaOnShards
             ? await S.Spec!.Loop().StepHeld(FromShards, S.Tuning!)
             : await Unheld();
         if (S.Status == RunStatus.Cancelled) return; // cancelled while this step computed: the reported step stays final
+        var before = S.Tuning;
         S.History.Add(record);
         S.Tuning = next;
-        await Persist();
+        try
+        {
+            await Persist();
+        }
+        catch (Exception e) when (e is not StateConflictException)
+        {
+            // Memory must not run ahead of storage: the shards take a held λ on only from steps the run recorded.
+            S.History.RemoveAt(S.History.Count - 1);
+            S.Tuning = before;
+            throw;
+        }
         HyperIftTelemetry.RecordStep(RunId, record.ValidationLoss, record.HypergradientNorm);
         activity?.SetTag("validation_loss", record.ValidationLoss);
 
@@ -225,15 +246,52 @@ internal sealed class TunerGrain(
         using var activity = StepActivity("hyperift.final_evaluation");
         HypergradientReply? reply = null;
         // The final λ comes home once: it is the run's result, and the final evaluation's dg/dλ is over all of it.
-        if (HeldByShards) S.Tuning = S.Tuning! with { Lambda = await GatherLambda() };
-        var result = await S.Spec!.Loop().Evaluate(FromCoordinator(r => reply = r), S.Tuning!);
+        bool held = S.LambdaOnShards;
+        var before = S.Tuning!;
+        var tuning = held ? before with { Lambda = await GatherLambda() } : before;
+        var result = await S.Spec!.Loop().Evaluate(FromCoordinator(r => reply = r), tuning);
         if (S.Status == RunStatus.Cancelled) return;
-        S.FinalHypergradient = result.Hypergradient;
-        S.FinalTheta = result.Theta;
+        (S.Tuning, S.LambdaOnShards, S.FinalHypergradient, S.FinalTheta, S.Status) =
+            (tuning, false, result.Hypergradient, result.Theta, RunStatus.Completed);
         S.Final = reply! with { Hypergradient = Vector.Empty, Theta = Vector.Empty, V = Vector.Empty };
-        S.Status = RunStatus.Completed;
-        await Persist();
+        try
+        {
+            await Persist();
+        }
+        catch (Exception e) when (e is not StateConflictException)
+        {
+            (S.Tuning, S.LambdaOnShards, S.FinalHypergradient, S.FinalTheta, S.Final, S.Status) = (before, held, null, null, null, RunStatus.Running);
+            throw;
+        }
         log.LogInformation("Run {Run} completed: validation loss {Loss}", RunId, result.ValidationLoss);
+        if (held) await ForgetHeldLambda();
+    }
+
+    /// <summary>The shards' stored slices (32 bytes a row) are not needed once λ is home; a failure here only leaves them.</summary>
+    private async Task ForgetHeldLambda()
+    {
+        try
+        {
+            await WithCoordinator(c => c.ForgetHeldLambda());
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("Run {Run}: the shards' stored λ was not cleared ({Error})", RunId, e.Message);
+        }
+    }
+
+    /// <summary>λ from the shards, or null (logged) when they do not give it within half a minute.</summary>
+    private async Task<double[]?> TryGatherLambda()
+    {
+        try
+        {
+            return await GatherLambda().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("Run {Run}: λ stays on the shards ({Error})", RunId, e.Message);
+            return null;
+        }
     }
 
     private async Task Fail(string reason)
@@ -270,9 +328,6 @@ internal sealed class TunerGrain(
             return (await reply.Reply.Fetch(coordinator), reply.Slices);
         }));
 
-    /// <summary>True while λ lives on the training shards: a run of one λ per row, before its final λ came home.</summary>
-    private bool HeldByShards => S.Info?.LambdaOnShards == true && S.Tuning is { Lambda.Length: 0 };
-
     private HeldLambdaStep HeldStep(int step) => new(step, S.Spec!.Outer.Optimizer, S.Spec.Outer.LearningRate);
 
     private Task<double[]> GatherLambda() =>
@@ -306,7 +361,7 @@ internal sealed class TunerGrain(
     /// </summary>
     private async Task Commit(Action change)
     {
-        var before = (S.Status, S.Reason, S.Tuning, S.TraceParent);
+        var before = (S.Status, S.Reason, S.Tuning, S.TraceParent, S.LambdaOnShards);
         change();
         try
         {
@@ -314,7 +369,7 @@ internal sealed class TunerGrain(
         }
         catch (Exception e) when (e is not StateConflictException) // after a conflict the state in memory is the other writer's
         {
-            (S.Status, S.Reason, S.Tuning, S.TraceParent) = before;
+            (S.Status, S.Reason, S.Tuning, S.TraceParent, S.LambdaOnShards) = before;
             throw;
         }
     }
@@ -330,7 +385,8 @@ internal sealed class TunerGrain(
             await state.WriteAsync(log, $"run {RunId}");
             // λ and the optimizer's moments are written every step: what that costs is worth seeing.
             HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("grain", "tuner"));
-            log.LogInformation("Run {Run}: state written in {Milliseconds:F1} ms ({Lambda} λ entries)", RunId, clock.Elapsed.TotalMilliseconds, S.Lambda.Length);
+            log.LogInformation("Run {Run}: state written in {Milliseconds:F1} ms ({Lambda})", RunId, clock.Elapsed.TotalMilliseconds,
+                S.LambdaOnShards ? "λ held by the shards" : $"{S.Lambda.Length} λ entries");
         }
         catch (StateConflictException e)
         {

@@ -25,6 +25,12 @@ internal sealed class TunerState
     /// <summary>W3C traceparent of the run's span: every outer step's span is its child, so one run is one trace.</summary>
     [Id(11)] public string? TraceParent { get; set; }
 
+    /// <summary>
+    /// λ lives on the training shards (one entry per row, <see cref="LambdaSlice"/>): <see cref="Tuning"/> holds the
+    /// step and warm start only, until the run ends and its λ comes home.
+    /// </summary>
+    [Id(12)] public bool LambdaOnShards { get; set; }
+
     public int Step => Tuning?.Step ?? 0;
     public double[] Lambda => Tuning?.Lambda ?? [];
 }

@@ -174,7 +174,11 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
             (await coordinator.HeldStep(new HeldStepRequest(At(step), Problems.TightCg, null, null))).Slices;
 
         var first = await Step(0);
-        var again = await Step(0); // the slices hold step 0's gradient: asked for step 0, they are still at step 0
+        // A client read λ at step 1 (the shards take it on in memory) before the run recorded step 1 ...
+        var ahead = await VectorTransfer.Fetch(coordinator, await coordinator.HeldLambda(At(1)));
+        Assert.NotEqual(lambda0, ahead);
+        // ... and the run comes back at step 0: the slices still answer from what they recorded.
+        var again = await Step(0);
         Assert.Equal(first, again);
         Assert.Equal(lambda0, await VectorTransfer.Fetch(coordinator, await coordinator.HeldLambda(At(0))));
         var second = await Step(1);
@@ -186,6 +190,29 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         // Asked for a step the slices cannot reach (they lack step 2's gradient): one clear failure, not a wrong λ.
         var e = await Assert.ThrowsAsync<ComputationFailedException>(() => coordinator.HeldLambda(At(3)));
         Assert.Contains("cannot be reached", e.Message);
+    }
+
+    [Fact]
+    public async Task Reading_a_held_lambda_does_not_wait_for_the_step_in_progress()
+    {
+        // A first step of many Neumann terms takes seconds; λ (more than one chunk) is read in the middle of it.
+        // Waiting for the step would show as a status past step 0 once the read returns.
+        const int n = 140_000;
+        var problem = Problems.Spec("logistic", "example-weights", $"synthetic:n={n},p=8,seed=3", 2);
+        string runId = $"held-read-{Guid.NewGuid():N}";
+        var spec = new RunSpec(problem, Problems.TightCg with { Solver = "neumann", NeumannTerms = 400 }, new OuterSpec(3, "adam", 0.2, "constant"));
+        var lambda0 = Problems.Lambda(n, 0.0);
+        await RunClient.Start(fixture.Client, runId, spec, _ => lambda0);
+        var tuner = fixture.Client.GetGrain<ITunerGrain>(runId);
+        await Task.Delay(1000); // inside step 0's solves
+
+        var lambda = await RunClient.Lambda(fixture.Client, runId);
+        var status = await tuner.Status(int.MaxValue);
+        Assert.Equal(0, status.Step);
+        Assert.Equal(lambda0, lambda);
+
+        await tuner.Cancel("done by the test");
+        Assert.Equal(lambda0, await RunClient.Lambda(fixture.Client, runId)); // home with the cancel
     }
 
     [Theory]

@@ -60,23 +60,37 @@ public static class RunsCommands
         string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         var run = await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0), ct);
-        var lambda = await Retry(() => RunClient.Lambda(cluster.Grains, runId), ct);
-        if (args.GetValue(LambdaOut) is { } lambdaOut)
+        double[]? lambda = null;
+        string? missing = null;
+        try
+        {
+            lambda = await Retry(() => RunClient.Lambda(cluster.Grains, runId), ct);
+        }
+        catch (ComputationFailedException e)
+        {
+            // λ held by the shards of a run that cannot give it any more: the status still says why.
+            missing = e.Message;
+        }
+        string? lambdaOut = args.GetValue(LambdaOut);
+        int exit = lambdaOut is not null && lambda is null ? 1 : 0; // the file asked for cannot be written
+        if (lambdaOut is not null && lambda is null)
+            stderr.WriteLine($"hyperift runs show: λ of run {runId} is not available, so --lambda-out {lambdaOut} is not written: {missing}");
+        else if (lambdaOut is not null)
         {
             try
             {
-                LambdaFile.Write(lambdaOut, lambda);
+                LambdaFile.Write(lambdaOut, lambda!);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new UsageException($"cannot write --lambda-out {lambdaOut}: {e.Message}");
             }
-            stderr.WriteLine($"λ ({lambda.Length} values, step {run.Step}) written to {Path.GetFullPath(lambdaOut)}");
+            stderr.WriteLine($"λ ({lambda!.Length} values, step {run.Step}) written to {Path.GetFullPath(lambdaOut)}");
         }
         if (args.GetValue(CommonOptions.Json))
         {
-            stdout.WriteLine(CliJson.Write(RunJson.Of(run, lambda), CliJson.Types.RunJson));
-            return 0;
+            stdout.WriteLine(CliJson.Write(RunJson.Of(run, lambda, missing), CliJson.Types.RunJson));
+            return exit;
         }
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine($"run      {run.RunId}");
@@ -89,8 +103,8 @@ public static class RunsCommands
             var best = run.History.MinBy(r => r.ValidationLoss)!;
             stdout.WriteLine(string.Create(inv, $"val loss {run.History[0].ValidationLoss:G8} → {run.History[^1].ValidationLoss:G8} (best {best.ValidationLoss:G8} at step {best.Step})"));
         }
-        stdout.WriteLine($"λ        {HypergradientReport.Summary(lambda)}");
-        return 0;
+        stdout.WriteLine($"λ        {RunJson.LambdaText(lambda, missing)}");
+        return exit;
     }
 
     public static async Task<int> Watch(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -168,10 +182,14 @@ public sealed record RunJson(
     string RunId, string Status, string? Reason, int Step, int Steps, string Silo, int Recoveries, string? Model, string? Hyper, int? LambdaCount,
     IReadOnlyList<RunStepJson> History, string LambdaSummary)
 {
-    public static RunJson Of(RunSnapshot r, double[] lambda) =>
+    public static RunJson Of(RunSnapshot r, double[]? lambda, string? missing = null) =>
         new(r.RunId, r.Status.ToString().ToLowerInvariant(), r.Reason, r.Step, r.Steps, r.Silo, r.Recoveries, r.Info?.Model, r.Info?.Hyper, r.Info?.HyperCount,
             r.History.Select(h => new RunStepJson(h.Step, h.ValidationLoss, h.HypergradientNorm, h.CgIterations)).ToArray(),
-            HypergradientReport.Summary(lambda));
+            LambdaText(lambda, missing));
+
+    /// <summary>λ's summary, or why there is none (a run whose λ is held by shards that cannot give it).</summary>
+    public static string LambdaText(double[]? lambda, string? missing) =>
+        lambda is null ? $"unavailable: {missing}" : HypergradientReport.Summary(lambda);
 }
 
 public sealed record RunStepJson(int Step, double ValidationLoss, double HypergradientNorm, int CgIterations);

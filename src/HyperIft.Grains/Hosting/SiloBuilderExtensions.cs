@@ -37,7 +37,8 @@ public static class SiloBuilderExtensions
                 break;
             case "redis":
                 var redis = options.Redis ?? throw new ArgumentException("redis storage needs a connection string");
-                silo.AddRedisGrainStorage(HyperIftStorage.Name, o => o.ConfigurationOptions = redis.Clone());
+                // DeleteStateOnClear: a cleared record (a finished run's held λ on its shards) leaves no key behind.
+                silo.AddRedisGrainStorage(HyperIftStorage.Name, o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (redis.Clone(), true));
                 break;
             default:
                 throw new ArgumentException($"unknown storage '{options.Storage}' (expected one of: {string.Join(", ", HyperIftStorage.Kinds)})");
