@@ -87,7 +87,12 @@ stop() {
   done
   if [ -e "$dir/redis.pid" ]; then
     # SHUTDOWN (not nosave) rewrites nothing with --save "", but flushes the AOF.
-    redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+    local redis_pid
+    redis_pid=$(cat "$dir/redis.pid")
+    redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || true
+    # Refused (a password not in REDIS_PASSWORD) or hung: SIGTERM also saves and exits.
+    for _ in $(seq 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$redis_pid" 2>/dev/null || true
     rm -f "$dir/redis.pid"
   fi
   rm -f "$dir/stopping"
