@@ -93,9 +93,8 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
 
     public async Task HoldLambda(Vector lambda)
     {
-        var objective = RequireObjective();
+        var objective = RequireHeld();
         var values = Mailbox.Open(lambda);
-        if (!_info!.LambdaOnShards) throw new ProblemInputException($"{objective.Hyper.Name} is not held by the shards: only one λ per row is");
         if (values.Length != objective.HyperCount)
             throw new ProblemInputException($"λ has {values.Length} entries; {objective.Hyper.Name} needs {objective.HyperCount}");
         await objective.HoldLambda(values);
@@ -103,8 +102,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
 
     public async Task<HeldStepReply> HeldStep(HeldStepRequest request)
     {
-        var objective = RequireObjective();
-        if (!_info!.LambdaOnShards) throw new ProblemInputException($"{objective.Hyper.Name} is not held by the shards: only one λ per row is");
+        var objective = RequireHeld();
         SliceSummary? slices = null;
         objective.Held = request.At;
         try
@@ -157,6 +155,15 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Outcome,
             Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts,
             result.Inner.HessianProducts, result.Phases);
+    }
+
+    /// <summary>The objective of a run whose λ the shards hold (one entry per row), else why not.</summary>
+    private ClusterObjective RequireHeld()
+    {
+        var objective = RequireObjective();
+        return _info!.LambdaOnShards
+            ? objective
+            : throw new ProblemInputException($"{objective.Hyper.Name} is not held by the shards: only one λ per row is");
     }
 
     private ClusterObjective RequireObjective() => _objective ?? throw new CoordinatorNotConfiguredException(

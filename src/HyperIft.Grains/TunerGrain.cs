@@ -309,9 +309,8 @@ internal sealed class TunerGrain(
     private HypergradientSource FromCoordinator(Action<HypergradientReply> onReply) => (solves, lambda, warm, ct) =>
         new(WithCoordinator(async coordinator =>
         {
-            var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), solves,
-                warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
-                warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
+            var (theta, v) = await SendWarm(coordinator, warm);
+            var request = new HypergradientRequest(await VectorTransfer.Send(coordinator, lambda), solves, theta, v);
             var reply = await coordinator.Hypergradient(request);
             onReply(reply);
             return await reply.Fetch(coordinator);
@@ -321,12 +320,16 @@ internal sealed class TunerGrain(
     private ValueTask<(HypergradientResult, SliceSummary)> FromShards(SolverSettings solves, int step, WarmStart? warm, CancellationToken ct) =>
         new(WithCoordinator(async coordinator =>
         {
-            var request = new HeldStepRequest(HeldStep(step), solves,
-                warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
-                warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
+            var (theta, v) = await SendWarm(coordinator, warm);
+            var request = new HeldStepRequest(HeldStep(step), solves, theta, v);
             var reply = await coordinator.HeldStep(request);
             return (await reply.Reply.Fetch(coordinator), reply.Slices);
         }));
+
+    /// <summary>The warm θ and v, sent ahead to the coordinator (null where there is none).</summary>
+    private static async Task<(Vector? Theta, Vector? V)> SendWarm(ICoordinatorGrain coordinator, WarmStart? warm) =>
+        (warm?.Theta is { } theta ? await VectorTransfer.Send(coordinator, theta) : null,
+         warm?.V is { } v ? await VectorTransfer.Send(coordinator, v) : null);
 
     private HeldLambdaStep HeldStep(int step) => new(step, S.Spec!.Outer.Optimizer, S.Spec.Outer.LearningRate);
 
