@@ -55,6 +55,7 @@ public sealed class ClusterConnection : IAsyncDisposable
 
         // Parsed once, before anything starts: a bad connection, password file or CA is a usage error.
         var redis = cluster is null || IsLocalhost(cluster) ? null : RedisPreflight.Options(cluster);
+        var tls = cluster is null ? null : ClientTls.FromEnvironment();
         if (cluster is null)
         {
             builder.UseOrleans(silo =>
@@ -70,14 +71,18 @@ public sealed class ClusterConnection : IAsyncDisposable
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout);
                 client.AddActivityPropagation();
+                if (tls is not null) client.UseTls(tls.Configure);
                 if (IsLocalhost(cluster))
                     client.UseStaticClustering(LocalhostGateways(cluster));
                 else
                     client.UseRedisClustering(o => o.ConfigurationOptions = redis!.Clone());
                 var started = DateTime.UtcNow;
-                client.UseConnectionRetryFilter(async (_, token) =>
+                int hungUp = 0;
+                client.UseConnectionRetryFilter(async (failure, token) =>
                 {
                     if (DateTime.UtcNow - started > ConnectTimeout - TimeSpan.FromSeconds(3)) return false;
+                    // Gateways that hang up on every attempt refuse this client (TLS): say so now, not after 25 s.
+                    if (HungUp(failure.GetBaseException().Message) && ++hungUp >= 3) return false;
                     await Task.Delay(TimeSpan.FromSeconds(1), token);
                     return true;
                 });
@@ -95,12 +100,22 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (cluster is not null && e is not OperationCanceledException || timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             host.Dispose();
+            string cause = e.GetBaseException().Message;
+            // A gateway that hangs up at once is how a TLS mismatch looks from here (either side may have refused).
+            string hint = HungUp(cause)
+                ? tls is null
+                    ? $"; silos started with --tls-cert-file need {ClientTls.CertificateVariable}, {ClientTls.KeyVariable} and {ClientTls.CaVariable}"
+                    : $"; the silos may not use TLS, or not trust the CA that signed {ClientTls.CertificateVariable}, or use a CA other than {ClientTls.CaVariable}"
+                : "";
             throw new ClusterUnavailableException(
                 $"cannot reach the cluster '{Redaction.Redact(cluster)}' with cluster id '{clusterId}' and service id '{serviceId}' " +
-                $"({Redaction.Redact(e.GetBaseException().Message)}); silos started with another --cluster-id need HYPERIFT_CLUSTER_ID set to it");
+                $"({Redaction.Redact(cause)}){hint}; silos started with another --cluster-id need HYPERIFT_CLUSTER_ID set to it");
         }
         return new ClusterConnection(host, cluster);
     }
+
+    private static bool HungUp(string cause) =>
+        cause.Contains("Connection terminated prematurely") || cause.Contains("Connection initialization failed");
 
     /// <summary>
     /// Logs go to stderr (stdout is for results). The console speaks for itself, so Orleans' own

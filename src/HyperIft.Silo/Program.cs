@@ -37,6 +37,7 @@ catch (OptionsValidationException e)
     return BadSettings(e);
 }
 var redis = settings.RedisConfiguration();
+var tls = settings.Tls();
 
 builder.UseOrleans(silo =>
 {
@@ -54,6 +55,14 @@ builder.UseOrleans(silo =>
         silo.ConfigureEndpoints(advertised, settings.SiloPort.Value, settings.GatewayPort.Value,
             listenOnAnyHostAddress: !advertised.Equals(IPAddress.Loopback));
     }
+    if (tls is not null) silo.UseTls(tls.Configure);
+    // Failure detection: a silo that stops answering is declared dead after about missed-probes ×
+    // probe-timeout, and only then are its grains activated elsewhere (README "Operations": the stall, the probe traffic).
+    silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        o.ProbeTimeout = settings.ProbeTimeout.Value;
+        o.NumMissedProbesLimit = settings.MissedProbesLimit!.Value;
+    });
     silo.AddHyperIft(new HyperIftSiloOptions
     {
         Storage = settings.Storage,

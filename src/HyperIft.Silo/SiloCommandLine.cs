@@ -47,6 +47,11 @@ public static class SiloCommandLine
         new("--http-host", nameof(SiloSettings.HttpHost), "address of /health, /dashboard/, /metrics (beyond loopback, a token is required)"),
         new("--http-port", nameof(SiloSettings.HttpPort), "port of /health, /dashboard/, /metrics"),
         new("--http-token-file", nameof(SiloSettings.HttpTokenFile), "a file holding the token /dashboard/ and /metrics require (else HYPERIFT_HTTP_TOKEN; none: open, loopback only)"),
+        new("--tls-cert-file", nameof(SiloSettings.TlsCertFile), "PEM certificate (and key, unless --tls-key-file) for mutual TLS between silos and with clients; off when unset"),
+        new("--tls-key-file", nameof(SiloSettings.TlsKeyFile), "PEM private key of --tls-cert-file"),
+        new("--tls-ca-file", nameof(SiloSettings.TlsCaFile), "the CA (PEM or DER) that signs every silo's and client's certificate; required with --tls-cert-file"),
+        new("--probe-timeout", nameof(SiloSettings.ProbeTimeout), "seconds a liveness probe of another silo may take (Orleans' default: 5)"),
+        new("--missed-probes", nameof(SiloSettings.MissedProbes), "missed probes in a row after which a silo is suspected dead (Orleans' default: 3)"),
         new("--telemetry", nameof(SiloSettings.TelemetryExporters), "exporters, any of prometheus,otlp,console"),
     ];
 
@@ -104,6 +109,8 @@ public static class SiloCommandLine
         text.AppendLine("unchecked. The Redis password is best kept off the command line: REDIS_PASSWORD or --redis-password-file.");
         text.AppendLine("With a token, /dashboard/ and /metrics answer 401 unless the request carries \"Authorization: Bearer TOKEN\"");
         text.AppendLine("or basic auth with the token as password (any user); /health and /alive stay open.");
+        text.AppendLine("With --tls-cert-file, silos and clients speak TLS and each end must show a certificate the CA of --tls-ca-file");
+        text.AppendLine("signed (clients: HYPERIFT_TLS_CERT_FILE, HYPERIFT_TLS_KEY_FILE, HYPERIFT_TLS_CA_FILE); every silo of a cluster needs it.");
         text.AppendLine();
         text.AppendLine("example (two silos on one machine, Redis at 127.0.0.1:6390):");
         text.AppendLine("  hyperift-silo --clustering redis --storage redis --redis 127.0.0.1:6390 --silo-port 11111 --gateway-port 30000 --http-port 8080");

@@ -36,7 +36,15 @@ public sealed class SiloSettings
     [ConfigurationKeyName("HyperIft:HttpHost")] public string HttpHost { get; set; } = "127.0.0.1";
     [ConfigurationKeyName("HyperIft:HttpPort")] public Port HttpPort { get; set; } = new(8080);
     [ConfigurationKeyName("HyperIft:HttpTokenFile")] public string? HttpTokenFile { get; set; }
+    [ConfigurationKeyName("HyperIft:TlsCertFile")] public string? TlsCertFile { get; set; }
+    [ConfigurationKeyName("HyperIft:TlsKeyFile")] public string? TlsKeyFile { get; set; }
+    [ConfigurationKeyName("HyperIft:TlsCaFile")] public string? TlsCaFile { get; set; }
+    [ConfigurationKeyName("HyperIft:ProbeTimeout")] public Seconds ProbeTimeout { get; set; } = new(1);
+    [ConfigurationKeyName("HyperIft:MissedProbes")] public string MissedProbes { get; set; } = "3";
     [ConfigurationKeyName("HyperIft:Telemetry:Exporters")] public string TelemetryExporters { get; set; } = "prometheus";
+
+    /// <summary>The validated --missed-probes, or null when it is not a whole number in 1-20.</summary>
+    public int? MissedProbesLimit => int.TryParse(MissedProbes, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 20 ? n : null;
 
     public bool UsesRedis => Clustering == "redis" || Storage == "redis";
 
@@ -63,6 +71,36 @@ public sealed class SiloSettings
                 RedisSetting.PasswordFile => nameof(RedisPasswordFile),
                 RedisSetting.CaFile => nameof(RedisCaFile),
                 _ => nameof(Redis),
+            };
+            throw new SettingsException(SiloCommandLine.Problem(property, e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Mutual TLS between silos and with clients when --tls-cert-file is set (null: plain TCP); throws
+    /// <see cref="SettingsException"/> naming the flag of a file that is missing or not what it should be.
+    /// </summary>
+    public ClusterTls? Tls()
+    {
+        if (Blank(TlsCertFile) is not { } certificate)
+        {
+            if (Blank(TlsKeyFile) is not null || Blank(TlsCaFile) is not null)
+                throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile), "is required by --tls-key-file and --tls-ca-file"));
+            return null;
+        }
+        if (Blank(TlsCaFile) is not { } authority)
+            throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCaFile), "is required by --tls-cert-file (the CA that signs every silo's and client's certificate)"));
+        try
+        {
+            return ClusterTls.Load(certificate, Blank(TlsKeyFile), authority);
+        }
+        catch (TlsSettingException e)
+        {
+            string property = e.Setting switch
+            {
+                TlsSetting.KeyFile => nameof(TlsKeyFile),
+                TlsSetting.CaFile => nameof(TlsCaFile),
+                _ => nameof(TlsCertFile),
             };
             throw new SettingsException(SiloCommandLine.Problem(property, e.Message));
         }
@@ -128,6 +166,28 @@ public readonly record struct Port(string Text)
     public override string ToString() => Text ?? "";
 }
 
+/// <summary>A duration in seconds as written (e.g. "1" or "2.5"); like <see cref="Port"/>, a bad one is named by the validator.</summary>
+[TypeConverter(typeof(SecondsConverter))]
+public readonly record struct Seconds(string Text)
+{
+    public Seconds(double seconds) : this(seconds.ToString(CultureInfo.InvariantCulture)) { }
+
+    /// <summary>The duration, or null when the text is not a number of seconds in 0.1-300.</summary>
+    public TimeSpan? Duration => double.TryParse(Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s is >= 0.1 and <= 300
+        ? TimeSpan.FromSeconds(s) : null;
+
+    public TimeSpan Value => Duration ?? throw new InvalidOperationException($"'{Text}' is not a number of seconds (the options were not validated)");
+
+    public override string ToString() => Text ?? "";
+}
+
+public sealed class SecondsConverter : TypeConverter
+{
+    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string);
+
+    public override object ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) => new Seconds((string)value);
+}
+
 public sealed class PortConverter : TypeConverter
 {
     public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) => sourceType == typeof(string);
@@ -189,6 +249,18 @@ public sealed class SiloSettingsValidator : IValidateOptions<SiloSettings>
         {
             problems.Add(e.Message);
         }
+        try
+        {
+            o.Tls();
+        }
+        catch (SettingsException e)
+        {
+            problems.Add(e.Message);
+        }
+        if (o.ProbeTimeout.Duration is null)
+            Bad(nameof(SiloSettings.ProbeTimeout), $"must be a number of seconds in 0.1-300, not '{o.ProbeTimeout.Text}'");
+        if (o.MissedProbesLimit is null)
+            Bad(nameof(SiloSettings.MissedProbes), $"must be a whole number in 1-20, not '{o.MissedProbes}'");
         if (o.Exporters.Except(SiloTelemetry.Kinds).FirstOrDefault() is { } unknown)
             Bad(nameof(SiloSettings.TelemetryExporters), $"must be any of {string.Join(",", SiloTelemetry.Kinds)}, not '{unknown}'");
 

@@ -85,6 +85,13 @@ public class SiloCommandLineTests
     [InlineData("flag '--redis' needs a value", "--clustering", "redis", "--redis")]
     [InlineData("--telemetry (HyperIft:Telemetry:Exporters) must be any of", "--telemetry=prometheus,zipkin")]
     [InlineData("--advertise (HyperIft:AdvertisedAddress) must be an IP address or auto", "--advertise", "nowhere")]
+    [InlineData("--probe-timeout (HyperIft:ProbeTimeout) must be a number of seconds in 0.1-300, not '0'", "--probe-timeout", "0")]
+    [InlineData("--probe-timeout (HyperIft:ProbeTimeout) must be a number of seconds in 0.1-300, not 'fast'", "--probe-timeout", "fast")]
+    [InlineData("--missed-probes (HyperIft:MissedProbes) must be a whole number in 1-20, not '0'", "--missed-probes", "0")]
+    [InlineData("--missed-probes (HyperIft:MissedProbes) must be a whole number in 1-20, not '2.5'", "--missed-probes", "2.5")]
+    [InlineData("--tls-ca-file (HyperIft:TlsCaFile) is required by --tls-cert-file", "--tls-cert-file", "/etc/hostname")]
+    [InlineData("--tls-cert-file (HyperIft:TlsCertFile) is required by --tls-key-file and --tls-ca-file", "--tls-ca-file", "/etc/hostname")]
+    [InlineData("--tls-cert-file (HyperIft:TlsCertFile) cannot be read: '/no/such.pem' does not exist", "--tls-cert-file", "/no/such.pem", "--tls-ca-file", "/etc/hostname")]
     public void A_bad_value_is_one_line_and_exit_2(string expected, params string[] args) =>
         Assert.Contains(expected, OneErrorLine(RunSilo(null, args)));
 

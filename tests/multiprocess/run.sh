@@ -10,6 +10,7 @@
 #   5. silos take a Redis password from a file and from REDIS_PASSWORD and log it nowhere, and so does
 #      the client (REDIS_PASSWORD, REDIS_PASSWORD_FILE);
 #   6. a silo and the client reach a password-protected Redis over TLS with a test CA (openssl).
+#   7. silos and clients speak mutual TLS (Orleans, --tls-cert-file); untrusted clients are refused.
 # Every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -168,4 +169,5 @@ source tests/multiprocess/clients-and-kill.sh
 source tests/multiprocess/redis-wipe.sh
 source tests/multiprocess/redis-password.sh
 source tests/multiprocess/redis-tls.sh
+source tests/multiprocess/orleans-tls.sh
 echo "multiprocess: $passed passed, 0 failed"

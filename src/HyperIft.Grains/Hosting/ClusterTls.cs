@@ -1,0 +1,124 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Orleans.Connections.Security;
+
+namespace HyperIft.Grains.Hosting;
+
+/// <summary>The part of a TLS setting a problem is in, for the caller to name as its own flag or variable.</summary>
+public enum TlsSetting { CertificateFile, KeyFile, CaFile }
+
+/// <summary>A TLS setting that cannot work, with the part at fault.</summary>
+public sealed class TlsSettingException(TlsSetting setting, string problem) : Exception(problem)
+{
+    public TlsSetting Setting { get; } = setting;
+}
+
+/// <summary>
+/// Mutual TLS between silos and between clients and gateways: every end presents a certificate
+/// signed by the cluster's own CA and accepts only peers whose certificate that CA signed. Silos
+/// and gateways are reached by IP address, so the CA is the trust anchor, not the host name
+/// (a name mismatch alone is accepted; an untrusted or expired chain never is).
+/// </summary>
+public sealed class ClusterTls
+{
+    private ClusterTls(X509Certificate2 certificate, X509Certificate2 authority) => (Certificate, Authority) = (certificate, authority);
+
+    /// <summary>This end's certificate, with its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The CA a peer's certificate must chain to.</summary>
+    public X509Certificate2 Authority { get; }
+
+    /// <summary>
+    /// Loads a PEM certificate with its key (in <paramref name="keyFile"/>, or in the certificate
+    /// file itself when that is null) and the CA; throws <see cref="TlsSettingException"/> naming the file at fault.
+    /// </summary>
+    public static ClusterTls Load(string certificateFile, string? keyFile, string caFile)
+    {
+        Readable(TlsSetting.CertificateFile, certificateFile);
+        if (keyFile is not null) Readable(TlsSetting.KeyFile, keyFile);
+        Readable(TlsSetting.CaFile, caFile);
+
+        X509Certificate2 authority;
+        try
+        {
+            authority = X509CertificateLoader.LoadCertificateFromFile(caFile);
+        }
+        catch (CryptographicException e)
+        {
+            throw new TlsSettingException(TlsSetting.CaFile, $"'{caFile}' is not a PEM or DER certificate ({e.Message.TrimEnd('.')})");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        }
+        catch (CryptographicException e)
+        {
+            // Which file is wrong: a certificate file that parses on its own has a bad or missing key.
+            bool certificateParses = TryLoad(certificateFile);
+            var setting = certificateParses ? (keyFile is null ? TlsSetting.CertificateFile : TlsSetting.KeyFile) : TlsSetting.CertificateFile;
+            string file = setting == TlsSetting.KeyFile ? keyFile! : certificateFile;
+            string what = certificateParses ? "holds no private key matching the certificate" : "is not a PEM certificate";
+            throw new TlsSettingException(setting, $"'{file}' {what} ({e.Message.TrimEnd('.')})");
+        }
+        catch (ArgumentException e)
+        {
+            throw new TlsSettingException(keyFile is null ? TlsSetting.CertificateFile : TlsSetting.KeyFile,
+                $"'{keyFile ?? certificateFile}' holds no PEM private key ({e.Message.TrimEnd('.')})");
+        }
+        if (!certificate.HasPrivateKey)
+            throw new TlsSettingException(keyFile is null ? TlsSetting.CertificateFile : TlsSetting.KeyFile, $"'{keyFile ?? certificateFile}' holds no private key");
+        if (!Trusts(authority, certificate))
+            throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' is not signed by the CA in '{caFile}' (or has expired)");
+        return new ClusterTls(certificate, authority);
+    }
+
+    /// <summary>Both ends of a connection: present <see cref="Certificate"/>, require the peer's, accept only the CA's.</summary>
+    public void Configure(TlsOptions options)
+    {
+        options.LocalCertificate = Certificate;
+        options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+        options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+        options.RemoteCertificateValidation = (certificate, _, errors) =>
+            certificate is not null && (errors & SslPolicyErrors.RemoteCertificateNotAvailable) == 0 && Trusts(Authority, certificate);
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="authority"/> alone (no system roots), now.</summary>
+    public static bool Trusts(X509Certificate2 authority, X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    private static void Readable(TlsSetting setting, string file)
+    {
+        if (!File.Exists(file)) throw new TlsSettingException(setting, $"cannot be read: '{file}' does not exist");
+        try
+        {
+            using var _ = File.OpenRead(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TlsSettingException(setting, $"cannot be read: {e.Message}");
+        }
+    }
+
+    private static bool TryLoad(string file)
+    {
+        try
+        {
+            X509CertificateLoader.LoadCertificateFromFile(file).Dispose();
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+}

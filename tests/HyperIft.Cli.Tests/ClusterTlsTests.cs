@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using HyperIft.Grains.Hosting;
+
+namespace HyperIft.Cli.Tests;
+
+/// <summary>
+/// The certificates of the cluster's mutual TLS: what loads, what a peer must chain to, and which file a
+/// problem is named in. Certificates are made here (a CA, leaves it signed, a stranger CA's leaf).
+/// </summary>
+public sealed class ClusterTlsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("hyperift-tls-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static X509Certificate2 Authority(string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
+    }
+
+    private static X509Certificate2 Leaf(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        var signed = request.Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), notAfter ?? DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Writes the certificate (PEM) and, when asked, its key (PEM); returns the paths.</summary>
+    private (string Certificate, string Key) Write(X509Certificate2 certificate, string name)
+    {
+        string cert = Path.Combine(_folder, name + ".pem"), key = Path.Combine(_folder, name + ".key");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        if (certificate.HasPrivateKey) File.WriteAllText(key, certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return (cert, key);
+    }
+
+    [Fact]
+    public void A_leaf_the_CA_signed_loads_with_its_key_and_is_trusted_and_a_stranger_is_not()
+    {
+        var ca = Authority("cluster-ca");
+        var stranger = Leaf(Authority("other-ca"), "stranger");
+        var (caFile, _) = Write(ca, "ca");
+        var (cert, key) = Write(Leaf(ca, "silo"), "silo");
+
+        var tls = ClusterTls.Load(cert, key, caFile);
+
+        Assert.True(tls.Certificate.HasPrivateKey);
+        Assert.Equal("CN=silo", tls.Certificate.Subject);
+        Assert.True(ClusterTls.Trusts(tls.Authority, tls.Certificate));
+        Assert.False(ClusterTls.Trusts(tls.Authority, stranger));
+        Assert.False(ClusterTls.Trusts(tls.Authority, X509CertificateLoader.LoadCertificate(Authority("cluster-ca").Export(X509ContentType.Cert))),
+            "a CA of the same name but another key must not pass for the cluster's");
+    }
+
+    [Fact]
+    public void Certificate_and_key_in_one_file_load()
+    {
+        var ca = Authority("cluster-ca");
+        var (caFile, _) = Write(ca, "ca");
+        var (cert, key) = Write(Leaf(ca, "silo"), "silo");
+        string both = Path.Combine(_folder, "both.pem");
+        File.WriteAllText(both, File.ReadAllText(cert) + "\n" + File.ReadAllText(key));
+
+        Assert.True(ClusterTls.Load(both, null, caFile).Certificate.HasPrivateKey);
+    }
+
+    [Fact]
+    public void Each_bad_file_is_named_as_its_own_setting()
+    {
+        var ca = Authority("cluster-ca");
+        var (caFile, _) = Write(ca, "ca");
+        var (cert, key) = Write(Leaf(ca, "silo"), "silo");
+        var (otherCert, otherKey) = Write(Leaf(Authority("other-ca"), "stranger"), "stranger");
+        var (expired, expiredKey) = Write(Leaf(ca, "old", DateTimeOffset.UtcNow.AddMinutes(-1)), "old");
+        string text = Path.Combine(_folder, "text.pem");
+        File.WriteAllText(text, "not a certificate\n");
+
+        Problem(TlsSetting.CertificateFile, "does not exist", Path.Combine(_folder, "none.pem"), key, caFile);
+        Problem(TlsSetting.KeyFile, "does not exist", cert, Path.Combine(_folder, "none.key"), caFile);
+        Problem(TlsSetting.CaFile, "does not exist", cert, key, Path.Combine(_folder, "none-ca.pem"));
+        Problem(TlsSetting.CaFile, "is not a PEM or DER certificate", cert, key, text);
+        Problem(TlsSetting.CertificateFile, "is not a PEM certificate", text, key, caFile);
+        Problem(TlsSetting.KeyFile, "holds no", cert, caFile, caFile);
+        Problem(TlsSetting.KeyFile, "no private key matching", cert, otherKey, caFile);
+        Problem(TlsSetting.CertificateFile, "holds no", cert, null, caFile);
+        Problem(TlsSetting.CertificateFile, "is not signed by the CA", otherCert, otherKey, caFile);
+        Problem(TlsSetting.CertificateFile, "is not signed by the CA", expired, expiredKey, caFile);
+    }
+
+    private static void Problem(TlsSetting setting, string words, string cert, string? key, string ca)
+    {
+        var e = Assert.Throws<TlsSettingException>(() => ClusterTls.Load(cert, key, ca));
+        Assert.Equal(setting, e.Setting);
+        Assert.Contains(words, e.Message);
+    }
+}
