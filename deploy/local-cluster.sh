@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A HyperIft cluster on this machine without Docker: Redis plus N silos on loopback.
 #   deploy/local-cluster.sh start [N]   build, start Redis and N silos, print the --cluster value
+#   deploy/local-cluster.sh add         start one more silo (runs balance their shards onto it at their next step)
+#   deploy/local-cluster.sh remove I    stop silo I for good (SIGTERM: it hands its grains over and leaves)
 #   deploy/local-cluster.sh stop        stop everything this script started
 #   deploy/local-cluster.sh status      show the processes and each silo's /health
 # Pids and logs live in $HYPERIFT_LOCAL (default: .local-cluster in the repository).
@@ -66,6 +68,32 @@ supervise() { # index
   rm -f "$dir/silo$i.pid"
 }
 
+# One more silo, on the next free index, under its own restart loop.
+add() {
+  [ -e "$dir/redis.pid" ] || { echo "not running (see $dir): start it first" >&2; exit 2; }
+  local i=0
+  while [ -e "$dir/loop$i.pid" ]; do i=$((i + 1)); done
+  export dir silo_bin redis_port members
+  nohup bash -c "$(declare -f supervise silo_endpoint_awaits_verdict wait_silo_endpoint_free); supervise $i" > /dev/null 2>&1 &
+  echo $! > "$dir/loop$i.pid"
+  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((8080 + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  echo "silo $i added: silo port $((11111 + i)), gateway $((30000 + i)), http $((8080 + i))"
+}
+
+# Silo I leaves for good: its loop first (so it is not restarted), then SIGTERM, waited for.
+remove() { # index
+  local i=${1:?usage: $0 remove I}
+  [ -e "$dir/silo$i.pid" ] || { echo "no silo $i (see $dir)" >&2; exit 2; }
+  [ -e "$dir/loop$i.pid" ] && { kill "$(cat "$dir/loop$i.pid")" 2>/dev/null || true; rm -f "$dir/loop$i.pid"; }
+  local pid
+  pid=$(cat "$dir/silo$i.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && { echo "silo $i did not stop within 60 s; killing it" >&2; kill -9 "$pid" 2>/dev/null || true; }
+  rm -f "$dir/silo$i.pid"
+  echo "silo $i removed"
+}
+
 # Silos first (they leave the membership table cleanly only while Redis is up), then Redis.
 stop() {
   touch "$dir/stopping" 2>/dev/null || true
@@ -113,7 +141,9 @@ status() {
 
 case "${1:-}" in
   start) start "${2:-2}" ;;
+  add) add ;;
+  remove) remove "${2:-}" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start [N] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [N] | add | remove I | stop | status" >&2; exit 2 ;;
 esac

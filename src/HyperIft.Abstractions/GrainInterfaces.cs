@@ -17,6 +17,12 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     /// <summary>Loads (or keeps) the rows of the descriptor; with a model, checks every label against it.</summary>
     Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments);
 
+    /// <summary>The silo this shard is on (the coordinator balances a run's shards when silos join or leave).</summary>
+    Task<SiloAddress> Host();
+
+    /// <summary>Deactivates once idle, so that the next call opens this shard where placement (or the caller's hint) puts it.</summary>
+    Task Leave();
+
     /// <summary>
     /// Makes (θ, this shard's slice of λ) the point of the products that follow. The slice (row weights, or
     /// what a data kind builds the rows from) is sent only when it changed (<paramref name="rowLambda"/> non-empty,

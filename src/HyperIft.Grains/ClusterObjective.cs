@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using HyperIft.Abstractions;
+using HyperIft.Grains.Placement;
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
 using HyperIft.Numerics.Optimization;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
 
 namespace HyperIft.Grains;
 
@@ -246,18 +248,57 @@ internal sealed class ClusterObjective : ShardedObjective
         }
     }
 
+    /// <summary>
+    /// Balances the shards over <paramref name="silos"/> (one joined or left), moving the fewest, and opens the
+    /// moved ones on their new silo at once; the next point is set on every shard as always. Sums keep their
+    /// shard order, so no result changes. Returns how many moved, or null when a shard could not say where it
+    /// is (try again at the next step).
+    /// </summary>
+    public async Task<int?> Balance(SiloAddress[] silos)
+    {
+        async Task<SiloAddress?> Host(IDataShardGrain shard)
+        {
+            try
+            {
+                return await shard.Host();
+            }
+            catch (Exception e) when (TransientFailures.IsTransient(e))
+            {
+                return null;
+            }
+        }
+        var trainHosts = await Task.WhenAll(_train.Select(Host));
+        var validationHosts = await Task.WhenAll(_validation.Select(Host));
+        if (trainHosts.Any(h => h is null) || validationHosts.Any(h => h is null)) return null;
+        var moves = ShardBalance.Plan(trainHosts, silos).Select(m => (m.Shard, m.Target, Validation: false))
+            .Concat(ShardBalance.Plan(validationHosts, silos).Select(m => (m.Shard, m.Target, Validation: true))).ToArray();
+        await Task.WhenAll(moves.Select(async m =>
+        {
+            await (m.Validation ? _validation : _train)[m.Shard].Leave();
+            await Reopen(m.Shard, m.Validation, m.Target);
+        }));
+        return moves.Length;
+    }
+
+    private async Task Reopen(int s, bool validation, SiloAddress? on = null)
+    {
+        // Request context flows with this call only (an async method's changes do not reach its caller).
+        if (on is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, on);
+        if (validation)
+        {
+            await _validation[s].Open(_validationDescriptors[s], moments: false);
+            return;
+        }
+        await _train[s].Open(_trainDescriptors[s], moments: false);
+        _rowLambdaSent[s] = 0; // a reopened shard may hold no row hyperparameters
+    }
+
     private async Task TryRestore(int s, bool validation)
     {
         try
         {
-            if (validation)
-            {
-                await _validation[s].Open(_validationDescriptors[s], moments: false);
-                return;
-            }
-            await _train[s].Open(_trainDescriptors[s], moments: false);
-            _rowLambdaSent[s] = 0; // a reopened shard may hold no row hyperparameters
-            if (_theta is not null) await SetPointOn(s);
+            await Reopen(s, validation);
+            if (!validation && _theta is not null) await SetPointOn(s);
         }
         catch (Exception e) when (TransientFailures.IsTransient(e) || e is ShardStateLostException)
         {

@@ -15,13 +15,14 @@ namespace HyperIft.Grains;
 /// Its state — the shard layout and the last (θ*, v) — is a cache: a new activation throws
 /// <see cref="CoordinatorNotConfiguredException"/> and the caller configures it again.
 /// </summary>
-internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPeerGrain, ICoordinatorGrain
+internal sealed class CoordinatorGrain(IClusterMembershipService membership, IClusterManifestProvider manifest, ILogger<CoordinatorGrain> log) : VectorPeerGrain, ICoordinatorGrain
 {
     private ProblemSpec? _spec;
     private ProblemInfo? _info;
     private ClusterObjective? _objective;
     private WarmStart? _warm;
     private Standardization? _standardization;
+    private MembershipVersion? _settledAt; // the cluster the shards were last placed for (null: look again)
 
     public async Task<ProblemInfo> Configure(ProblemSpec spec)
     {
@@ -77,6 +78,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             inputs?.Kind == Distill.KindName ? $"distilled rows started from {summaries[0].Source}" : summaries[0].Source,
             spec.Validation.Source, spec.Shards, LambdaOnShards: hyper.WeightsRows);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
+        _settledAt = membership.CurrentSnapshot.Version;
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
         return _info;
@@ -133,6 +135,7 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
         if (settings.Problem(_info!.ParameterCount, _info.Features) is { } badSettings) throw new ProblemInputException(badSettings);
         var warm = warmTheta is null && warmV is null ? _warm : new WarmStart(Open(warmTheta), Open(warmV));
         var clock = Stopwatch.StartNew();
+        await SettleShards();
         using var activity = HyperIftTelemetry.Source.StartActivity("hyperift.hypergradient");
         activity?.SetTag("run", this.GetPrimaryKeyString());
         HypergradientResult result;
@@ -155,6 +158,26 @@ internal sealed class CoordinatorGrain(ILogger<CoordinatorGrain> log) : VectorPe
             result.Solve.Iterations, result.Solve.Residual, result.Solve.Outcome,
             Mailbox.Post(result.Theta), Mailbox.Post(result.V), clock.Elapsed.TotalSeconds, result.HessianProducts,
             result.Inner.HessianProducts, result.Phases);
+    }
+
+    /// <summary>
+    /// After silos joined or left, moves the shards placement now puts elsewhere, before the step computes:
+    /// a joining silo takes its share from the next step on. Looked at again at the next step until no shard
+    /// moves (a silo's manifest can lag its membership).
+    /// </summary>
+    private async Task SettleShards()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (_settledAt == snapshot.Version) return;
+        // The silos placement chooses among: those in the cluster's manifest that membership calls active.
+        var silos = manifest.Current.Silos.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Active)
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        var clock = Stopwatch.StartNew();
+        int? moved = await _objective!.Balance(silos);
+        _settledAt = moved == 0 ? snapshot.Version : null;
+        if (moved is > 0)
+            log.LogInformation("Run {Run}: {Moved} shards moved to balance {Silos} silos ({Seconds:F2} s)",
+                this.GetPrimaryKeyString(), moved, silos.Length, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The objective of a run whose λ the shards hold (one entry per row), else why not.</summary>

@@ -55,6 +55,15 @@ internal sealed class DataShardGrain(
         return summary;
     }
 
+    public Task<SiloAddress> Host() => Task.FromResult(silo.SiloAddress);
+
+    public Task Leave()
+    {
+        log.LogInformation("Shard {Shard} leaves {Silo} to balance its run over the cluster's silos", this.GetPrimaryKeyString(), silo.SiloAddress);
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public async Task<LossGradMessage> SetPoint(long point, Vector theta, long rowLambdaVersion, Vector rowLambda, HeldLambdaStep? held = null)
     {
         var shard = RequireShard();

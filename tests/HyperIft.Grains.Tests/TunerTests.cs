@@ -1,5 +1,6 @@
 using HyperIft.Abstractions;
 using HyperIft.Numerics.Optimization;
+using Orleans.Runtime;
 
 namespace HyperIft.Grains.Tests;
 
@@ -242,6 +243,63 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         // The registry wrote itself back too, and knows the run finished.
         var listed = await fixture.Client.GetGrain<IRunRegistryGrain>(0).List();
         Assert.Equal(RunStatus.Completed, listed.Single(r => r.RunId == runId).Status);
+    }
+
+    [Fact]
+    public async Task A_silo_that_joins_mid_run_takes_its_share_of_the_shards_and_gives_it_back_when_it_leaves()
+    {
+        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=12000,p=40,c=5,seed=12", 8);
+        var lambda0 = Problems.Lambda(40, -2.0);
+        const int steps = 30;
+        var (_, steady) = await ClusterRun($"steady-{Guid.NewGuid():N}", problem, steps, lambda0);
+
+        string runId = $"scale-{Guid.NewGuid():N}";
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        async Task<Dictionary<SiloAddress, int>> ShardsPerSilo() =>
+            (await management.GetDetailedGrainStatistics())
+            .Where(g => g.GrainId.Key.ToString()!.StartsWith($"{runId}/train/", StringComparison.Ordinal))
+            .GroupBy(g => g.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+
+        int silosBefore = (await management.GetHosts(onlyActive: true)).Count;
+        Orleans.TestingHost.InProcessSiloHandle? joined = null;
+        int joinedAt = -1, leftAt = -1;
+        Dictionary<SiloAddress, int>? withJoined = null, afterLeaving = null;
+        var (snapshot, lambda) = await ClusterRun(runId, problem, steps, lambda0, async s =>
+        {
+            if (joined is null && s.Step >= 2)
+            {
+                output.WriteLine($"step {s.Step}: hosts {string.Join(", ", await management.GetHosts(onlyActive: true))}; shards {string.Join(", ", (await ShardsPerSilo()).Select(p => $"{p.Key}: {p.Value}"))}");
+                joined = await fixture.Cluster.StartAdditionalSiloAsync();
+                joinedAt = (await fixture.Client.GetGrain<ITunerGrain>(runId).Status(int.MaxValue)).Step;
+                output.WriteLine($"step {joinedAt}: {joined.SiloAddress} joined");
+            }
+            else if (joined is not null && withJoined is null && s.Step >= joinedAt + 3)
+            {
+                withJoined = await ShardsPerSilo();
+                output.WriteLine($"step {s.Step}: {string.Join(", ", withJoined.Select(p => $"{p.Key}: {p.Value}"))}");
+                await fixture.Cluster.StopSiloAsync(joined);
+                leftAt = (await fixture.Client.GetGrain<ITunerGrain>(runId).Status(int.MaxValue)).Step;
+                output.WriteLine($"step {leftAt}: {joined.SiloAddress} left");
+            }
+            else if (withJoined is not null && afterLeaving is null && s.Step >= leftAt + 3)
+            {
+                afterLeaving = await ShardsPerSilo();
+                output.WriteLine($"step {s.Step}: {string.Join(", ", afterLeaving.Select(p => $"{p.Key}: {p.Value}"))}");
+            }
+        });
+
+        Assert.True(afterLeaving is not null, $"the run ended before the silo could join and leave (joined at step {joinedAt}, left at {leftAt})");
+        // 8 shards over one silo more: every silo holds ⌊8/k⌋ or ⌈8/k⌉ of them, the one that joined among them.
+        Assert.Equal(silosBefore + 1, withJoined!.Count);
+        Assert.True(withJoined.ContainsKey(joined!.SiloAddress), "the silo that joined holds none of the run's shards");
+        Assert.All(withJoined.Values, c => Assert.InRange(c, 8 / (silosBefore + 1), (8 + silosBefore) / (silosBefore + 1)));
+        Assert.Equal(silosBefore, afterLeaving.Count);
+        Assert.DoesNotContain(joined.SiloAddress, afterLeaving.Keys);
+        Assert.Equal(8, afterLeaving.Values.Sum());
+        Assert.All(afterLeaving.Values, c => Assert.InRange(c, 8 / silosBefore, (8 + silosBefore - 1) / silosBefore));
+        // The shards keep their order in every sum: the run is the steady one to the last digits.
+        Problems.AssertRelative(lambda, steady, 1e-12, "final λ of a run a silo joined and left");
+        Assert.Equal(steps, snapshot.History.Count);
     }
 
     [Fact]
