@@ -19,6 +19,7 @@ problem=(--model softmax --hyper l2-feature --train synthetic:n=300000,p=100,c=5
          --outer-lr 0.1 --cluster 127.0.0.1:6390 --overwrite)
 for mode in steady scaled; do
   run=scale-$mode-$RANDOM
+  echo "$run" > "$out/$mode.run"
   dotnet src/HyperIft.Cli/bin/Release/net10.0/hyperift.dll tune "${problem[@]}" --run-id "$run" --output "$out/$mode" \
     > /dev/null 2> "$out/$mode.log" &
   client=$!
@@ -42,7 +43,7 @@ json.dump({"added_at": added_at}, open(f"{out}/{mode}.json", "w"))
 PY
   wait "$client" || { echo "scale_out: the $mode run failed: $(tail -3 "$out/$mode.log")" >&2; exit 1; }
 done
-moves=$(grep -h "shards moved to balance" "$HYPERIFT_LOCAL"/silo*.log | tail -1 | sed 's/.*Run [^:]*: //')
+moves=$(grep -h "Run $(cat "$out/scaled.run"): .* shards moved to balance" "$HYPERIFT_LOCAL"/silo*.log | tail -1 | sed 's/.*Run [^:]*: //')
 python3 - "$out" "$add_after" "$moves" <<'PY'
 import json, statistics, sys
 out, add_after, moves = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -51,11 +52,13 @@ steady, scaled = (json.load(open(f"{out}/{m}.json")) for m in ("steady", "scaled
 for m, d in (("steady", steady), ("scaled", scaled)):
     d["seconds"] = [float(r["seconds"]) for r in csv.DictReader(open(f"{out}/{m}/history.csv"))]
 k = scaled["added_at"]
+ss, sc = steady["seconds"], scaled["seconds"]
+# The shards move in the first step that starts once the new silo is up: the slowest one after step k.
+moved = max(range(k, len(sc)), key=lambda i: sc[i] - ss[i])
 def median(xs): return statistics.median(xs) if xs else float("nan")
-before, after = scaled["seconds"][2:k], scaled["seconds"][k + 2:]
-print(f"scale_out: steady run, 2 silos: median step {median(steady['seconds'][2:]):.2f} s")
-print(f"scale_out: scaled run: 2 silos median step {median(before):.2f} s; third silo added after step {k}; "
-      f"the step that moved shards took {scaled['seconds'][k]:.2f} s ({moves or 'no move logged'}); 3 silos median step {median(after):.2f} s")
+print(f"scale_out: third silo added after step {k}; shards moved in step {moved + 1}: {sc[moved]:.2f} s against {ss[moved]:.2f} s undisturbed ({moves or 'no move logged'})")
+print(f"scale_out: steps 3-{k}, both on 2 silos: median {median(ss[2:k]):.2f} s undisturbed, {median(sc[2:k]):.2f} s in the scaled run")
+print(f"scale_out: steps {moved + 2}-{len(sc)}: median {median(ss[moved + 1:]):.2f} s on 2 silos, {median(sc[moved + 1:]):.2f} s on 3 silos")
 a = [float(x) for x in open(f"{out}/steady/lambda.txt").read().split()]
 b = [float(x) for x in open(f"{out}/scaled/lambda.txt").read().split()]
 print(f"scale_out: largest |λ difference| between the runs {max(abs(x - y) for x, y in zip(a, b)):.1e} over {len(a)} entries")

@@ -3,7 +3,8 @@
 #   redis-server (AOF on), two HyperIft.Silo processes (Redis clustering and storage) each under a
 #   restart loop as compose/Kubernetes would run them, the hyperift client.
 #   1. `hypergrad --cluster` equals the embedded result, and so does `clean --cluster`'s weights.csv;
-#   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ;
+#   2. a `tune` run whose tuner's silo is killed with SIGKILL completes with the undisturbed final λ, and
+#      so does one whose tuner's silo gets SIGTERM (which must exit 0 within 10 s);
 #   3. several clients following their runs, one silo SIGKILLed: every client ends within a bound;
 #   4. Redis wiped (FLUSHALL) under a run: /health turns unhealthy, the silos re-register (healthy
 #      again within a bound), the run ends within a bound, a new run completes;
@@ -128,42 +129,59 @@ sys.exit(0 if err <= 1e-9 else 1)
 PY
 ok "clean on the cluster writes the embedded weights.csv"
 
-# 2. tune: undisturbed, then again with the tuner's silo killed mid-run.
+# 2. tune: undisturbed, then again with the tuner's silo killed mid-run, then stopped (SIGTERM) mid-run.
 run=(--model softmax --hyper l2-feature --train synthetic:n=20000,p=60,c=5,seed=3 --lambda -3 --shards 4
      --steps 14 --outer-lr 0.2 --cluster "$cluster")
 "$hyperift" tune "${run[@]}" --run-id undisturbed --output "$work/undisturbed" > /dev/null 2> "$work/tune-undisturbed.log" \
   || fail "undisturbed tune"
 
-"$hyperift" tune "${run[@]}" --run-id disturbed --output "$work/disturbed" > /dev/null 2> "$work/tune-disturbed.log" &
-tune_pid=$!
-pids+=($tune_pid)
-killed=""
-for _ in $(seq 600); do
-  if grep -q "^step    3/" "$work/tune-disturbed.log" 2>/dev/null; then
-    port=$(grep -o "on silo S127.0.0.1:[0-9]*" "$work/tune-disturbed.log" | head -1 | sed 's/.*://')
-    victim=$(( port - 21111 ))
-    kill -9 "$(cat "$work/silo$victim.pid")"
-    killed="silo $victim (port $port)"
-    echo "multiprocess: killed the tuner's $killed with SIGKILL after step 3"
-    break
+# The same run with the tuner's silo sent SIGNAL after step 3 (its loop restarts it): it completes with the
+# undisturbed λ. SIGTERM must also end the silo cleanly (exit 0) within 10 s: it hands its grains over.
+tune_with_tuner_silo_signalled() { # SIGNAL
+  local signal=$1 name=disturbed-$1
+  "$hyperift" tune "${run[@]}" --run-id "$name" --output "$work/$name" > /dev/null 2> "$work/tune-$name.log" &
+  local tune_pid=$! signalled="" victim="" silo_pid="" sent_at=0
+  pids+=($tune_pid)
+  for _ in $(seq 600); do
+    if grep -q "^step    3/" "$work/tune-$name.log" 2>/dev/null; then
+      local port
+      port=$(grep -o "on silo S127.0.0.1:[0-9]*" "$work/tune-$name.log" | head -1 | sed 's/.*://')
+      victim=$(( port - 21111 ))
+      silo_pid=$(cat "$work/silo$victim.pid")
+      sent_at=$SECONDS
+      kill -s "$signal" "$silo_pid"
+      signalled="silo $victim (port $port)"
+      echo "multiprocess: sent SIG$signal to the tuner's $signalled after step 3"
+      break
+    fi
+    kill -0 "$tune_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$signalled" ] || fail "the run ended before a silo could be sent SIG$signal"
+  if [ "$signal" = TERM ]; then
+    while kill -0 "$silo_pid" 2>/dev/null; do
+      [ $((SECONDS - sent_at)) -le 10 ] || fail "the silo sent SIGTERM is still running after 10 s"
+      sleep 0.1
+    done
+    sleep 0.5
+    tail -1 "$work/silo$victim.exits" | grep -q "exit 0$" || fail "the silo sent SIGTERM exited with: $(tail -1 "$work/silo$victim.exits")"
+    echo "multiprocess: the silo sent SIGTERM exited 0 within $((SECONDS - sent_at)) s"
   fi
-  kill -0 "$tune_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$killed" ] || fail "the run ended before a silo could be killed"
-wait "$tune_pid" || fail "tune did not complete after the silo was killed"
-grep "moved to silo" "$work/tune-disturbed.log" || true
-
-/usr/bin/python3 - "$work/undisturbed/lambda.txt" "$work/disturbed/lambda.txt" <<'PY' || fail "final λ differs from the undisturbed run"
+  wait "$tune_pid" || fail "tune did not complete after SIG$signal to the tuner's silo"
+  grep "moved to silo" "$work/tune-$name.log" || true
+  /usr/bin/python3 - "$work/undisturbed/lambda.txt" "$work/$name/lambda.txt" "$signal" <<'PY' || fail "final λ after SIG$signal differs from the undisturbed run"
 import sys, math
 a, b = ([float(l) for l in open(p) if l.strip()] for p in sys.argv[1:3])
 assert len(a) == len(b) == 60, (len(a), len(b))
 err = math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b))) / math.sqrt(sum(x * x for x in a))
-print(f"multiprocess: final λ after SIGKILL vs undisturbed: relative difference {err:.2e}")
+print(f"multiprocess: final λ after SIG{sys.argv[3]} vs undisturbed: relative difference {err:.2e}")
 sys.exit(0 if err <= 1e-9 else 1)
 PY
-ok "a run whose tuner's silo was SIGKILLed ends with the undisturbed λ"
-for i in 0 1; do wait_healthy "$i" 90 || fail "silo $i did not come back after the SIGKILL: $(health "$i")"; done
+  ok "a run whose tuner's silo was sent SIG$signal ends with the undisturbed λ"
+  for i in 0 1; do wait_healthy "$i" 90 || fail "silo $i did not come back after SIG$signal: $(health "$i")"; done
+}
+tune_with_tuner_silo_signalled KILL
+tune_with_tuner_silo_signalled TERM
 
 source tests/multiprocess/clients-and-kill.sh
 source tests/multiprocess/redis-wipe.sh
