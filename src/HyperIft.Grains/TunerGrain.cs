@@ -106,12 +106,24 @@ internal sealed class TunerGrain(
         // later needs neither the shards nor their data files.
         int step = S.Step;
         var home = S.LambdaOnShards ? await TryGatherLambda() : null;
+        bool broughtHome = false;
         await Commit(() =>
         {
             (S.Status, S.Reason) = (RunStatus.Cancelled, $"{reason} after step {S.Step} of {S.Spec.Outer.Steps}");
-            // Only if no step was recorded while the shards were asked: else λ stays where the newer step is.
-            if (home is not null && S.Step == step && S.LambdaOnShards) (S.Tuning, S.LambdaOnShards) = (S.Tuning! with { Lambda = home }, false);
+            broughtHome = BringHome(home, step);
         });
+        if (broughtHome) await ForgetHeldLambda();
+    }
+
+    /// <summary>
+    /// Makes a gathered λ the run's own (the shards' records can go) if no step was recorded while the shards
+    /// were asked: else λ stays where the newer step is.
+    /// </summary>
+    private bool BringHome(double[]? home, int gatheredAt)
+    {
+        if (home is null || S.Step != gatheredAt || !S.LambdaOnShards) return false;
+        (S.Tuning, S.LambdaOnShards) = (S.Tuning! with { Lambda = home }, false);
+        return true;
     }
 
     public Task<RunSnapshot> Status(int historyFrom)
@@ -298,8 +310,17 @@ internal sealed class TunerGrain(
     {
         if (RunClient.IsFinished(S.Status)) return; // cancelled (or ended) while the failing step ran: that stays the run's end
         log.LogError("Run {Run} failed at step {Step}: {Reason}", RunId, S.Step, reason);
-        (S.Status, S.Reason) = (RunStatus.Failed, reason);
-        await Persist();
+        // As a cancelled run's: a failed run's λ (its last recorded step) is worth keeping without the shards.
+        int step = S.Step;
+        var home = S.LambdaOnShards ? await TryGatherLambda() : null;
+        if (RunClient.IsFinished(S.Status)) return; // cancelled while λ was gathered
+        bool broughtHome = false;
+        await Commit(() =>
+        {
+            (S.Status, S.Reason) = (RunStatus.Failed, reason);
+            broughtHome = BringHome(home, step);
+        });
+        if (broughtHome) await ForgetHeldLambda();
     }
 
     /// <summary>

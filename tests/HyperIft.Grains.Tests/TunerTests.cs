@@ -303,6 +303,28 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_cancelled_run_of_example_weights_brings_lambda_home_and_clears_the_shards_records()
+    {
+        const int n = 3000;
+        var problem = Problems.Spec("logistic", "example-weights", $"synthetic:n={n},p=8,seed=13", 3);
+        string runId = $"held-cancel-{Guid.NewGuid():N}";
+        int Records() => Directory.GetFiles(fixture.StorageFolder, "lambda-*.bin").Length;
+        int before = Records();
+        await RunClient.Start(fixture.Client, runId, Run(problem, 200), _ => Problems.Lambda(n, 0.1));
+        var tuner = fixture.Client.GetGrain<ITunerGrain>(runId);
+        while ((await tuner.Status(int.MaxValue)).Step < 2) await Task.Delay(20);
+        Assert.Equal(before + 3, Records()); // one record per training shard while the run holds λ there
+
+        await tuner.Cancel("cancelled by the test");
+
+        Assert.Equal(RunStatus.Cancelled, (await tuner.Status(0)).Status);
+        Assert.Equal(before, Records());
+        var lambda = await RunClient.Lambda(fixture.Client, runId); // from the tuner alone now
+        Assert.Equal(n, lambda.Length);
+        Assert.Contains(lambda, l => l != 0.1); // the steps moved it
+    }
+
+    [Fact]
     public async Task A_cancel_during_a_step_is_final_and_says_why()
     {
         var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=20000,p=40,c=4,seed=8", 2);
