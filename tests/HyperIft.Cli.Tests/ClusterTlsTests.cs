@@ -23,12 +23,12 @@ public sealed class ClusterTlsTests : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
     }
 
-    private static X509Certificate2 Leaf(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null)
+    private static X509Certificate2 Leaf(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null, DateTimeOffset? notBefore = null)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        var signed = request.Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), notAfter ?? DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
+        var signed = request.Create(authority, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), notAfter ?? DateTimeOffset.UtcNow.AddDays(1), [1, 2, 3, 4]);
         return signed.CopyWithPrivateKey(key);
     }
 
@@ -53,10 +53,28 @@ public sealed class ClusterTlsTests : IDisposable
 
         Assert.True(tls.Certificate.HasPrivateKey);
         Assert.Equal("CN=silo", tls.Certificate.Subject);
-        Assert.True(ClusterTls.Trusts(tls.Authority, tls.Certificate));
-        Assert.False(ClusterTls.Trusts(tls.Authority, stranger));
-        Assert.False(ClusterTls.Trusts(tls.Authority, X509CertificateLoader.LoadCertificate(Authority("cluster-ca").Export(X509ContentType.Cert))),
+        Assert.True(ClusterTls.Trusts(tls.Authorities, tls.Certificate));
+        Assert.False(ClusterTls.Trusts(tls.Authorities, stranger));
+        Assert.False(ClusterTls.Trusts(tls.Authorities, X509CertificateLoader.LoadCertificate(Authority("cluster-ca").Export(X509ContentType.Cert))),
             "a CA of the same name but another key must not pass for the cluster's");
+    }
+
+    [Fact]
+    public void A_CA_bundle_trusts_both_CAs_while_one_replaces_the_other_and_a_future_certificate_is_named_as_such()
+    {
+        var (old, next) = (Authority("old-ca"), Authority("new-ca"));
+        string bundle = Path.Combine(_folder, "bundle.pem");
+        File.WriteAllText(bundle, old.ExportCertificatePem() + "\n" + next.ExportCertificatePem() + "\n");
+        var (oldCert, oldKey) = Write(Leaf(old, "old-silo"), "old-silo");
+        var (newCert, newKey) = Write(Leaf(next, "new-silo"), "new-silo");
+
+        var tls = ClusterTls.Load(newCert, newKey, bundle);
+        Assert.Equal(2, tls.Authorities.Count);
+        Assert.True(ClusterTls.Trusts(tls.Authorities, ClusterTls.Load(oldCert, oldKey, bundle).Certificate));
+
+        var future = Leaf(next, "future", notBefore: DateTimeOffset.UtcNow.AddHours(1));
+        var (futureCert, futureKey) = Write(future, "future");
+        Problem(TlsSetting.CertificateFile, "is not valid before", futureCert, futureKey, bundle);
     }
 
     [Fact]
@@ -90,8 +108,8 @@ public sealed class ClusterTlsTests : IDisposable
         Problem(TlsSetting.KeyFile, "holds no", cert, caFile, caFile);
         Problem(TlsSetting.KeyFile, "no private key matching", cert, otherKey, caFile);
         Problem(TlsSetting.CertificateFile, "holds no", cert, null, caFile);
-        Problem(TlsSetting.CertificateFile, "is not signed by the CA", otherCert, otherKey, caFile);
-        Problem(TlsSetting.CertificateFile, "is not signed by the CA", expired, expiredKey, caFile);
+        Problem(TlsSetting.CertificateFile, "is not signed by a CA in", otherCert, otherKey, caFile);
+        Problem(TlsSetting.CertificateFile, "expired at", expired, expiredKey, caFile);
     }
 
     private static void Problem(TlsSetting setting, string words, string cert, string? key, string ca)

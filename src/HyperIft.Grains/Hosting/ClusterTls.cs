@@ -18,17 +18,19 @@ public sealed class TlsSettingException(TlsSetting setting, string problem) : Ex
 /// Mutual TLS between silos and between clients and gateways: every end presents a certificate
 /// signed by the cluster's own CA and accepts only peers whose certificate that CA signed. Silos
 /// and gateways are reached by IP address, so the CA is the trust anchor, not the host name
-/// (a name mismatch alone is accepted; an untrusted or expired chain never is).
+/// (a name mismatch alone is accepted; an untrusted or expired chain never is). Roles are not told
+/// apart: whoever holds a certificate of the CA may speak as a silo, so the CA must be the cluster's
+/// own and sign only for its silos and trusted operators.
 /// </summary>
 public sealed class ClusterTls
 {
-    private ClusterTls(X509Certificate2 certificate, X509Certificate2 authority) => (Certificate, Authority) = (certificate, authority);
+    private ClusterTls(X509Certificate2 certificate, X509Certificate2Collection authorities) => (Certificate, Authorities) = (certificate, authorities);
 
     /// <summary>This end's certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>The CA a peer's certificate must chain to.</summary>
-    public X509Certificate2 Authority { get; }
+    /// <summary>The CAs a peer's certificate may chain to (several while one replaces another).</summary>
+    public X509Certificate2Collection Authorities { get; }
 
     /// <summary>
     /// Loads a PEM certificate with its key (in <paramref name="keyFile"/>, or in the certificate
@@ -40,10 +42,10 @@ public sealed class ClusterTls
         if (keyFile is not null) Readable(TlsSetting.KeyFile, keyFile);
         Readable(TlsSetting.CaFile, caFile);
 
-        X509Certificate2 authority;
+        X509Certificate2Collection authorities;
         try
         {
-            authority = X509CertificateLoader.LoadCertificateFromFile(caFile);
+            authorities = LoadAuthorities(caFile);
         }
         catch (CryptographicException e)
         {
@@ -71,9 +73,14 @@ public sealed class ClusterTls
         }
         if (!certificate.HasPrivateKey)
             throw new TlsSettingException(keyFile is null ? TlsSetting.CertificateFile : TlsSetting.KeyFile, $"'{keyFile ?? certificateFile}' holds no private key");
-        if (!Trusts(authority, certificate))
-            throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' is not signed by the CA in '{caFile}' (or has expired)");
-        return new ClusterTls(certificate, authority);
+        var now = DateTime.Now;
+        if (certificate.NotBefore > now)
+            throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' is not valid before {certificate.NotBefore.ToUniversalTime():u}");
+        if (certificate.NotAfter < now)
+            throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' expired at {certificate.NotAfter.ToUniversalTime():u}");
+        if (!Trusts(authorities, certificate))
+            throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' is not signed by a CA in '{caFile}'");
+        return new ClusterTls(certificate, authorities);
     }
 
     /// <summary>Both ends of a connection: present <see cref="Certificate"/>, require the peer's, accept only the CA's.</summary>
@@ -82,18 +89,30 @@ public sealed class ClusterTls
         options.LocalCertificate = Certificate;
         options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-        options.RemoteCertificateValidation = (certificate, _, errors) =>
-            certificate is not null && (errors & SslPolicyErrors.RemoteCertificateNotAvailable) == 0 && Trusts(Authority, certificate);
+        // The peer's intermediates (if its CA is one) come with the handshake's chain.
+        options.RemoteCertificateValidation = (certificate, presented, errors) =>
+            certificate is not null && (errors & SslPolicyErrors.RemoteCertificateNotAvailable) == 0
+            && Trusts(Authorities, certificate, presented?.ChainPolicy.ExtraStore);
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="authority"/> alone (no system roots), now.</summary>
-    public static bool Trusts(X509Certificate2 authority, X509Certificate2 certificate)
+    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="authorities"/> alone (no system roots), now.</summary>
+    public static bool Trusts(X509Certificate2Collection authorities, X509Certificate2 certificate, X509Certificate2Collection? intermediates = null)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        if (intermediates is not null) chain.ChainPolicy.ExtraStore.AddRange(intermediates);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
+    }
+
+    /// <summary>Every certificate of a PEM bundle (a CA being replaced and its successor), or the one of a DER file.</summary>
+    private static X509Certificate2Collection LoadAuthorities(string file)
+    {
+        var bundle = new X509Certificate2Collection();
+        if (File.ReadAllText(file).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)) bundle.ImportFromPemFile(file);
+        else bundle.Add(X509CertificateLoader.LoadCertificateFromFile(file));
+        return bundle;
     }
 
     private static void Readable(TlsSetting setting, string file)
