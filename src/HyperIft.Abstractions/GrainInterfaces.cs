@@ -20,8 +20,8 @@ public interface IDataShardGrain : IGrainWithStringKey, IVectorPeer
     /// <summary>The silo this shard is on (the coordinator balances a run's shards when silos join or leave).</summary>
     Task<SiloAddress> Host();
 
-    /// <summary>Deactivates once idle, so that the next call opens this shard where placement (or the caller's hint) puts it.</summary>
-    Task Leave();
+    /// <summary>Migrates to <paramref name="to"/> once idle (Orleans' grain migration); the caller then opens it there again.</summary>
+    Task Leave(SiloAddress to);
 
     /// <summary>
     /// Makes (θ, this shard's slice of λ) the point of the products that follow. The slice (row weights, or

@@ -274,7 +274,7 @@ internal sealed class ClusterObjective : ShardedObjective
             .Concat(ShardBalance.Plan(validationHosts, silos).Select(m => (m.Shard, m.Target, Validation: true))).ToArray();
         await Task.WhenAll(moves.Select(async m =>
         {
-            await (m.Validation ? _validation : _train)[m.Shard].Leave();
+            await (m.Validation ? _validation : _train)[m.Shard].Leave(m.Target);
             await Reopen(m.Shard, m.Validation, m.Target);
         }));
         return moves.Length;

@@ -22,7 +22,7 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
     private ClusterObjective? _objective;
     private WarmStart? _warm;
     private Standardization? _standardization;
-    private MembershipVersion? _settledAt; // the cluster the shards were last placed for (null: look again)
+    private string? _settledFor; // the silos the shards were last balanced over (null: look again)
 
     public async Task<ProblemInfo> Configure(ProblemSpec spec)
     {
@@ -78,7 +78,7 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
             inputs?.Kind == Distill.KindName ? $"distilled rows started from {summaries[0].Source}" : summaries[0].Source,
             spec.Validation.Source, spec.Shards, LambdaOnShards: hyper.WeightsRows);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
-        _settledAt = membership.CurrentSnapshot.Version;
+        _settledFor = null; // the first step looks at the layout this activation inherits
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
         return _info;
@@ -167,14 +167,16 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
     /// </summary>
     private async Task SettleShards()
     {
-        var snapshot = membership.CurrentSnapshot;
-        if (_settledAt == snapshot.Version) return;
         // The silos placement chooses among: those in the cluster's manifest that membership calls active.
+        // Compared as a set, not by membership version: a joining silo's manifest can arrive after its row.
+        var snapshot = membership.CurrentSnapshot;
         var silos = manifest.Current.Silos.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Active)
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        string view = string.Join(",", silos.Select(s => s.ToString()));
+        if (_settledFor == view) return;
         var clock = Stopwatch.StartNew();
         int? moved = await _objective!.Balance(silos);
-        _settledAt = moved == 0 ? snapshot.Version : null;
+        _settledFor = moved == 0 ? view : null;
         if (moved is > 0)
             log.LogInformation("Run {Run}: {Moved} shards moved to balance {Silos} silos ({Seconds:F2} s)",
                 this.GetPrimaryKeyString(), moved, silos.Length, clock.Elapsed.TotalSeconds);

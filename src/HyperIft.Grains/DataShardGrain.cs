@@ -7,6 +7,7 @@ using HyperIft.Numerics.Models;
 using HyperIft.Numerics.Objectives;
 using HyperIft.Numerics.Optimization;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
 
 namespace HyperIft.Grains;
 
@@ -57,10 +58,12 @@ internal sealed class DataShardGrain(
 
     public Task<SiloAddress> Host() => Task.FromResult(silo.SiloAddress);
 
-    public Task Leave()
+    public Task Leave(SiloAddress to)
     {
-        log.LogInformation("Shard {Shard} leaves {Silo} to balance its run over the cluster's silos", this.GetPrimaryKeyString(), silo.SiloAddress);
-        DeactivateOnIdle();
+        log.LogInformation("Shard {Shard} moves from {Silo} to {Target} to balance its run", this.GetPrimaryKeyString(), silo.SiloAddress, to);
+        // Migration moves the directory entry with the activation, so no call in between can land elsewhere.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, to);
+        this.MigrateOnIdle();
         return Task.CompletedTask;
     }
 

@@ -263,7 +263,8 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         int silosBefore = (await management.GetHosts(onlyActive: true)).Count;
         Orleans.TestingHost.InProcessSiloHandle? joined = null;
         int joinedAt = -1, leftAt = -1;
-        Dictionary<SiloAddress, int>? withJoined = null, afterLeaving = null;
+        Dictionary<SiloAddress, int>? withJoined = null, afterLeaving = null, lastSeen = null;
+        var nextSample = DateTime.MinValue;
         var (snapshot, lambda) = await ClusterRun(runId, problem, steps, lambda0, async s =>
         {
             if (joined is null && s.Step >= 2)
@@ -273,22 +274,36 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
                 joinedAt = (await fixture.Client.GetGrain<ITunerGrain>(runId).Status(int.MaxValue)).Step;
                 output.WriteLine($"step {joinedAt}: {joined.SiloAddress} joined");
             }
-            else if (joined is not null && withJoined is null && s.Step >= joinedAt + 3)
+            else if (joined is not null && withJoined is null && s.Step > joinedAt && await Sample() is { } layout
+                     && Balanced(layout, silosBefore + 1) && layout.ContainsKey(joined.SiloAddress))
             {
-                withJoined = await ShardsPerSilo();
+                withJoined = layout;
                 output.WriteLine($"step {s.Step}: {string.Join(", ", withJoined.Select(p => $"{p.Key}: {p.Value}"))}");
                 await fixture.Cluster.StopSiloAsync(joined);
                 leftAt = (await fixture.Client.GetGrain<ITunerGrain>(runId).Status(int.MaxValue)).Step;
                 output.WriteLine($"step {leftAt}: {joined.SiloAddress} left");
             }
-            else if (withJoined is not null && afterLeaving is null && s.Step >= leftAt + 3)
+            else if (withJoined is not null && afterLeaving is null && s.Step > leftAt && await Sample() is { } after
+                     && Balanced(after, silosBefore) && !after.ContainsKey(joined!.SiloAddress))
             {
-                afterLeaving = await ShardsPerSilo();
+                afterLeaving = after;
                 output.WriteLine($"step {s.Step}: {string.Join(", ", afterLeaving.Select(p => $"{p.Key}: {p.Value}"))}");
             }
         });
 
-        Assert.True(afterLeaving is not null, $"the run ended before the silo could join and leave (joined at step {joinedAt}, left at {leftAt})");
+        // Layouts are sampled at most twice a second while the run goes on; the last one seen names a failure.
+        async Task<Dictionary<SiloAddress, int>?> Sample()
+        {
+            if (DateTime.UtcNow < nextSample) return null;
+            nextSample = DateTime.UtcNow.AddMilliseconds(500);
+            return lastSeen = await ShardsPerSilo();
+        }
+        static bool Balanced(Dictionary<SiloAddress, int> layout, int silos) =>
+            layout.Count == silos && layout.Values.Sum() == 8 && layout.Values.All(c => c >= 8 / silos && c <= (8 + silos - 1) / silos);
+        string Last() => lastSeen is null ? "none" : string.Join(", ", lastSeen.Select(p => $"{p.Key}: {p.Value}"));
+
+        Assert.True(withJoined is not null, $"the run's shards were never balanced over the silo that joined at step {joinedAt}; last layout: {Last()}");
+        Assert.True(afterLeaving is not null, $"the run's shards were never balanced again after the silo left at step {leftAt}; last layout: {Last()}");
         // 8 shards over one silo more: every silo holds ⌊8/k⌋ or ⌈8/k⌉ of them, the one that joined among them.
         Assert.Equal(silosBefore + 1, withJoined!.Count);
         Assert.True(withJoined.ContainsKey(joined!.SiloAddress), "the silo that joined holds none of the run's shards");
