@@ -31,23 +31,21 @@ public sealed partial class SoftmaxModel : Model
         int p = Layout.Features, k = Classes;
         using var wt = ClassMajor(theta);
         using var gt = Scratch.Zeroed(p * k);
-        Span<double> za = stackalloc double[k], zb = stackalloc double[k];
-        Span<double> ga = stackalloc double[k], gb = stackalloc double[k];
+        using var tail = Scratch.Rent(QuadKernels.Rows * p);
+        Span<double> z = stackalloc double[QuadKernels.Rows * k], g = stackalloc double[QuadKernels.Rows * k];
         Span<double> interceptGrad = stackalloc double[k];
         interceptGrad.Clear();
         var y = data.Y.Span;
         double loss = 0;
-        // Rows in pairs: the tiled kernels read each weight chunk once for both rows.
-        for (int i = 0; i < data.Rows; i += 2)
+        // Rows in fours: the tiled kernels read each weight chunk once for four rows.
+        for (int i = 0; i < data.Rows; i += QuadKernels.Rows)
         {
-            bool pair = i + 1 < data.Rows;
-            var xa = data.Row(i);
-            var xb = pair ? data.Row(i + 1) : xa;
-            PairKernels.Scores(xa, xb, wt.Span, za, zb);
-            loss += RowGradient(theta, za, (int)y[i], Weight(rowWeights, i), ga, interceptGrad, cache, i);
-            if (pair) loss += RowGradient(theta, zb, (int)y[i + 1], Weight(rowWeights, i + 1), gb, interceptGrad, cache, i + 1);
-            else gb.Clear();
-            PairKernels.Accumulate(xa, xb, ga, gb, gt.Span);
+            var x = Quad(data, i, tail.Span, out int count);
+            QuadKernels.Scores(x, wt.Span, z);
+            for (int r = 0; r < count; r++)
+                loss += RowGradient(theta, z.Slice(r * k, k), (int)y[i + r], Weight(rowWeights, i + r), g.Slice(r * k, k), interceptGrad, cache, i + r);
+            g.Slice(count * k).Clear();
+            QuadKernels.Accumulate(x, g, gt.Span);
         }
         AddFeatureMajor(gt.Span, grad);
         for (int j = 0; j < Layout.Intercepts; j++) grad[Layout.WeightCount + j] += interceptGrad[j];
@@ -80,19 +78,18 @@ public sealed partial class SoftmaxModel : Model
         int p = Layout.Features, k = Classes;
         using var vt = ClassMajor(v);
         using var ht = Scratch.Zeroed(p * k);
-        Span<double> ua = stackalloc double[k], ub = stackalloc double[k];
+        using var tail = Scratch.Rent(QuadKernels.Rows * p);
+        Span<double> u = stackalloc double[QuadKernels.Rows * k];
         Span<double> interceptHv = stackalloc double[k];
         interceptHv.Clear();
-        for (int i = 0; i < data.Rows; i += 2)
+        for (int i = 0; i < data.Rows; i += QuadKernels.Rows)
         {
-            bool pair = i + 1 < data.Rows;
-            var xa = data.Row(i);
-            var xb = pair ? data.Row(i + 1) : xa;
-            PairKernels.Scores(xa, xb, vt.Span, ua, ub);
-            HessianInScoreSpace(v, ua, cache.Slice(i * k, k), Weight(rowWeights, i), interceptHv);
-            if (pair) HessianInScoreSpace(v, ub, cache.Slice((i + 1) * k, k), Weight(rowWeights, i + 1), interceptHv);
-            else ub.Clear();
-            PairKernels.Accumulate(xa, xb, ua, ub, ht.Span);
+            var x = Quad(data, i, tail.Span, out int count);
+            QuadKernels.Scores(x, vt.Span, u);
+            for (int r = 0; r < count; r++)
+                HessianInScoreSpace(v, u.Slice(r * k, k), cache.Slice((i + r) * k, k), Weight(rowWeights, i + r), interceptHv);
+            u.Slice(count * k).Clear();
+            QuadKernels.Accumulate(x, u, ht.Span);
         }
         AddFeatureMajor(ht.Span, hv);
         for (int j = 0; j < Layout.Intercepts; j++) hv[Layout.WeightCount + j] += interceptHv[j];
@@ -200,6 +197,22 @@ public sealed partial class SoftmaxModel : Model
                 m[f] = s;
             }
         }
+    }
+
+    /// <summary>
+    /// Rows i … i+3 as one contiguous span, and how many of them exist: the last rows of a block are
+    /// copied into <paramref name="tail"/> after zero rows, so every row goes through the same kernel.
+    /// </summary>
+    private static ReadOnlySpan<double> Quad(DataBlock data, int i, Span<double> tail, out int count)
+    {
+        int p = data.Features;
+        count = Math.Min(QuadKernels.Rows, data.Rows - i);
+        var rows = data.X.Span.Slice(i * p, count * p);
+        if (count == QuadKernels.Rows) return rows;
+        var padded = tail.Slice(0, QuadKernels.Rows * p);
+        padded.Clear();
+        rows.CopyTo(padded);
+        return padded;
     }
 
     /// <summary>z_j = W_jᵀx + b_j, with W class-major and b read from the tail of the parameter vector.</summary>
