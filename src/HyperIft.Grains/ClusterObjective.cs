@@ -251,10 +251,11 @@ internal sealed class ClusterObjective : ShardedObjective
     /// <summary>
     /// Balances the shards over <paramref name="silos"/> (one joined or left), moving the fewest, and opens the
     /// moved ones on their new silo at once; the next point is set on every shard as always. Sums keep their
-    /// shard order, so no result changes. Returns how many moved, or null when a shard could not say where it
-    /// is (try again at the next step).
+    /// shard order, so no result changes. A silo that cannot open a shard moved to it gives it back to where it
+    /// was open (the run goes on as it would have without that silo) and is named among the refusals. Returns
+    /// how many moved and the refusals, or null when a shard could not say where it is (try again at the next step).
     /// </summary>
-    public async Task<int?> Balance(SiloAddress[] silos)
+    public async Task<(int Moved, List<ShardRefusal> Refused)?> Balance(SiloAddress[] silos)
     {
         async Task<SiloAddress?> Host(IDataShardGrain shard)
         {
@@ -270,15 +271,52 @@ internal sealed class ClusterObjective : ShardedObjective
         var trainHosts = await Task.WhenAll(_train.Select(Host));
         var validationHosts = await Task.WhenAll(_validation.Select(Host));
         if (trainHosts.Any(h => h is null) || validationHosts.Any(h => h is null)) return null;
-        var moves = ShardBalance.Plan(trainHosts, silos).Select(m => (m.Shard, m.Target, Validation: false))
-            .Concat(ShardBalance.Plan(validationHosts, silos).Select(m => (m.Shard, m.Target, Validation: true))).ToArray();
-        await Task.WhenAll(moves.Select(async m =>
+        var moves = ShardBalance.Plan(trainHosts, silos).Select(m => (m.Shard, m.Target, Validation: false, From: trainHosts[m.Shard]!))
+            .Concat(ShardBalance.Plan(validationHosts, silos).Select(m => (m.Shard, m.Target, Validation: true, From: validationHosts[m.Shard]!))).ToArray();
+        var failures = await Task.WhenAll(moves.Select(m => TryMove(m.Shard, m.Validation, m.Target)));
+        var refused = moves.Zip(failures).Where(x => x.Second is not null).ToArray();
+        // Back only once every move is done: a shard whose old silo left goes to one no other move found refusing.
+        var allowed = silos.Except(refused.Select(x => x.First.Target)).ToArray();
+        await Task.WhenAll(refused.Select(x =>
         {
-            await (m.Validation ? _validation : _train)[m.Shard].Leave(m.Target);
-            await Reopen(m.Shard, m.Validation, m.Target);
+            var (s, _, validation, from) = x.First;
+            var back = allowed.Contains(from) || allowed.Length == 0
+                ? from
+                : ShardPlacementDirector.Choose((validation ? _validation : _train)[s].GetPrimaryKeyString(), allowed);
+            return Move(s, validation, back);
         }));
-        return moves.Length;
+        return (moves.Length - refused.Length,
+            refused.Select(x => new ShardRefusal(x.First.Target, Name(x.First.Shard, x.First.Validation), x.Second!.Message)).ToList());
     }
+
+    /// <summary>Moves a shard to <paramref name="target"/> and opens it there; what opening it there threw, or null.</summary>
+    private async Task<Exception?> TryMove(int s, bool validation, SiloAddress target)
+    {
+        try
+        {
+            await Move(s, validation, target);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>
+    /// Migrates a shard to <paramref name="target"/> and opens it there, with the recovery of every shard call:
+    /// a transient failure is retried, not thrown at the step (a retried <see cref="IDataShardGrain.Leave"/>
+    /// where the shard already is does nothing).
+    /// </summary>
+    private Task<bool> Move(int s, bool validation, SiloAddress target) =>
+        WithRecovery(s, async _ =>
+        {
+            await (validation ? _validation : _train)[s].Leave(target);
+            await Reopen(s, validation, target);
+            return true;
+        }, validation, CancellationToken.None);
+
+    private static string Name(int s, bool validation) => $"{(validation ? "val" : "train")}/{s}";
 
     private async Task Reopen(int s, bool validation, SiloAddress? on = null)
     {

@@ -23,6 +23,11 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
     private WarmStart? _warm;
     private Standardization? _standardization;
     private string? _settledFor; // the silos the shards were last balanced over (null: look again)
+    // Silos that could not open a shard of this run (they do not see its files, say): balancing leaves them out.
+    // Per activation, not persisted: a new activation tries such a silo once more, which costs one failed move
+    // and one warning, and gives a silo whose files were put in place since its share again; a restarted silo
+    // has a new address anyway.
+    private readonly HashSet<SiloAddress> _refusing = [];
 
     public async Task<ProblemInfo> Configure(ProblemSpec spec)
     {
@@ -79,6 +84,7 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
             spec.Validation.Source, spec.Shards, LambdaOnShards: hyper.WeightsRows);
         _standardization = mean is null || scale is null ? null : new Standardization(mean, scale);
         _settledFor = null; // the first step looks at the layout this activation inherits
+        _refusing.Clear(); // another problem: perhaps other files
         _spec = spec;
         log.LogInformation("Run {Run}: {Model}/{Hyper}, n = {N}, m = {M}, p = {P}, {Shards} shards", run, spec.Model, hyper.Name, n, m, p, spec.Shards);
         return _info;
@@ -163,23 +169,29 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
     /// <summary>
     /// After silos joined or left, moves the shards placement now puts elsewhere, before the step computes:
     /// a joining silo takes its share from the next step on. Looked at again at the next step until no shard
-    /// moves (a silo's manifest can lag its membership).
+    /// moves (a silo's manifest can lag its membership). A silo that cannot open a shard of this run is left
+    /// out from then on: the run goes on without it, as it did before it joined.
     /// </summary>
     private async Task SettleShards()
     {
         // The silos placement chooses among: those in the cluster's manifest that membership calls active.
         // Compared as a set, not by membership version: a joining silo's manifest can arrive after its row.
         var snapshot = membership.CurrentSnapshot;
-        var silos = manifest.Current.Silos.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Active)
+        var silos = manifest.Current.Silos.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Active && !_refusing.Contains(s))
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
         string view = string.Join(",", silos.Select(s => s.ToString()));
         if (_settledFor == view) return;
         var clock = Stopwatch.StartNew();
-        int? moved = await _objective!.Balance(silos);
-        _settledFor = moved == 0 ? view : null;
-        if (moved is > 0)
+        var balanced = await _objective!.Balance(silos);
+        string run = this.GetPrimaryKeyString();
+        foreach (var refusal in balanced?.Refused ?? [])
+            if (_refusing.Add(refusal.Silo)) // one warning a silo, however many of its shards it refused
+                log.LogWarning("Run {Run}: silo {Silo} cannot open shard {Shard} ({Reason}); shards stay off it for this run",
+                    run, refusal.Silo, refusal.Shard, refusal.Reason);
+        _settledFor = balanced is { Moved: 0, Refused.Count: 0 } ? view : null;
+        if (balanced is { Moved: > 0 } b)
             log.LogInformation("Run {Run}: {Moved} shards moved to balance {Silos} silos ({Seconds:F2} s)",
-                this.GetPrimaryKeyString(), moved, silos.Length, clock.Elapsed.TotalSeconds);
+                run, b.Moved, silos.Length, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The objective of a run whose λ the shards hold (one entry per row), else why not.</summary>

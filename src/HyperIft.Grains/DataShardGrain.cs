@@ -1,6 +1,7 @@
 using HyperIft.Abstractions;
 using HyperIft.Data;
 using HyperIft.Grains.Placement;
+using HyperIft.Grains.Testing;
 using HyperIft.Numerics;
 using HyperIft.Numerics.Hyperparameters;
 using HyperIft.Numerics.Models;
@@ -21,7 +22,9 @@ internal sealed class DataShardGrain(
     ComputeGate gate,
     ILocalSiloDetails silo,
     [PersistentState("lambda", HyperIftStorage.Name)] IPersistentState<HeldSliceState> held,
-    ILogger<DataShardGrain> log) : VectorPeerGrain, IDataShardGrain
+    ILogger<DataShardGrain> log,
+    IShardOpenFault? openFault = null) // tests only: production registers none
+    : VectorPeerGrain, IDataShardGrain
 {
     private ShardDescriptor? _descriptor;
     private ShardSummary? _summary;
@@ -41,6 +44,7 @@ internal sealed class DataShardGrain(
     public async Task<ShardSummary> Open(ShardDescriptor descriptor, bool moments)
     {
         if (_summary is not null && !moments && _descriptor == descriptor) return _summary;
+        openFault?.Check(this.GetPrimaryKeyString(), silo.SiloAddress);
         if (descriptor is { Inputs.Kind: Distill.KindName, Model: { } model })
         {
             // Synthetic slots: labels fixed by position, inputs from λ; no file to read.
@@ -60,6 +64,7 @@ internal sealed class DataShardGrain(
 
     public Task Leave(SiloAddress to)
     {
+        if (to.Equals(silo.SiloAddress)) return Task.CompletedTask; // already there: a retried move need not move again
         log.LogInformation("Shard {Shard} moves from {Silo} to {Target} to balance its run", this.GetPrimaryKeyString(), silo.SiloAddress, to);
         // Migration moves the directory entry with the activation, so no call in between can land elsewhere.
         RequestContext.Set(IPlacementDirector.PlacementHintKey, to);

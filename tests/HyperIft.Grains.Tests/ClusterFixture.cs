@@ -1,4 +1,7 @@
 using HyperIft.Grains;
+using HyperIft.Grains.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -16,6 +19,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The warnings of every silo.</summary>
+    public CapturedWarnings Warnings { get; } = new();
+
+    /// <summary>What goes wrong when a silo started while this is set opens a shard (a silo without the data files, say).</summary>
+    public IShardOpenFault? NewSilosOpenFault { get; set; }
+
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
@@ -27,6 +36,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 StoragePath = StorageFolder,
                 KeeperInterval = TimeSpan.FromSeconds(1),
             });
+            silo.Services.AddSingleton<ILoggerProvider>(Warnings);
+            if (NewSilosOpenFault is { } fault) silo.Services.AddSingleton(fault);
             // Declare a killed silo dead in seconds, not the production default.
             silo.Configure<ClusterMembershipOptions>(o =>
             {

@@ -318,6 +318,126 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_silo_that_joins_mid_run_but_cannot_open_its_shards_is_left_out_and_the_run_completes_undisturbed()
+    {
+        // Before scale-out, a joining silo that does not see the data files changed nothing for a running run;
+        // moving shards to it must not fail the run either.
+        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=12000,p=40,c=5,seed=14", 8);
+        var lambda0 = Problems.Lambda(40, -2.0);
+        const int steps = 16;
+        var (_, steady) = await ClusterRun($"steady-{Guid.NewGuid():N}", problem, steps, lambda0);
+
+        string runId = $"refused-{Guid.NewGuid():N}";
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        async Task<Dictionary<SiloAddress, int>> ShardsPerSilo() =>
+            (await management.GetDetailedGrainStatistics())
+            .Where(g => g.GrainId.Key.ToString()!.StartsWith($"{runId}/train/", StringComparison.Ordinal)
+                        || g.GrainId.Key.ToString()!.StartsWith($"{runId}/val/", StringComparison.Ordinal))
+            .GroupBy(g => g.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+        IReadOnlyList<string> Warned() => fixture.Warnings.Containing(runId).Where(w => w.Contains("cannot open shard", StringComparison.Ordinal)).ToList();
+
+        Orleans.TestingHost.InProcessSiloHandle? joined = null;
+        var layoutsAfterWarning = new List<Dictionary<SiloAddress, int>>();
+        try
+        {
+            var (snapshot, lambda) = await ClusterRun(runId, problem, steps, lambda0, async s =>
+            {
+                if (joined is null && s.Step >= 2)
+                {
+                    joined = await StartSiloWith(new RefusingShardOpens());
+                    output.WriteLine($"step {s.Step}: {joined.SiloAddress} joined, unable to open shards");
+                }
+                else if (joined is not null && Warned().Count > 0)
+                {
+                    layoutsAfterWarning.Add(await ShardsPerSilo());
+                }
+            });
+            layoutsAfterWarning.Add(await ShardsPerSilo());
+
+            var warnings = Warned();
+            foreach (var w in warnings) output.WriteLine(w);
+            output.WriteLine($"{layoutsAfterWarning.Count} layouts seen after the warning");
+            Assert.True(warnings.Count == 1, $"one warning for the refusing silo, got {warnings.Count}");
+            Assert.Contains(joined!.SiloAddress.ToString(), warnings[0]);
+            Assert.Contains("injected by the test", warnings[0]); // the reason the silo gave
+            Assert.Contains("shards stay off it for this run", warnings[0]);
+            Assert.All(layoutsAfterWarning, layout =>
+            {
+                Assert.DoesNotContain(joined.SiloAddress, layout.Keys);
+                Assert.Equal(16, layout.Values.Sum()); // 8 training and 8 validation shards, none lost
+            });
+            // Moved back to where they were open, the shards give the steady run's numbers to the last digits.
+            Problems.AssertRelative(lambda, steady, 1e-12, "final λ of a run a refusing silo joined");
+            Assert.Equal(steps, snapshot.History.Count);
+        }
+        finally
+        {
+            // Left in the cluster, it would refuse the shards of the next test's runs.
+            if (joined is not null) await fixture.Cluster.StopSiloAsync(joined);
+        }
+    }
+
+    [Fact]
+    public async Task A_move_whose_open_times_out_once_is_retried_within_the_step()
+    {
+        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=12000,p=40,c=5,seed=15", 8);
+        var lambda0 = Problems.Lambda(40, -2.0);
+        const int steps = 16;
+        var (_, steady) = await ClusterRun($"steady-{Guid.NewGuid():N}", problem, steps, lambda0);
+
+        string runId = $"timeout-{Guid.NewGuid():N}";
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        int silosBefore = (await management.GetHosts(onlyActive: true)).Count;
+        Orleans.TestingHost.InProcessSiloHandle? joined = null;
+        Dictionary<SiloAddress, int>? withJoined = null;
+        try
+        {
+            var (snapshot, lambda) = await ClusterRun(runId, problem, steps, lambda0, async s =>
+            {
+                if (joined is null && s.Step >= 2)
+                {
+                    joined = await StartSiloWith(new TimingOutFirstShardOpens());
+                    output.WriteLine($"step {s.Step}: {joined.SiloAddress} joined, its first open of each shard times out");
+                }
+                else if (joined is not null && withJoined is null)
+                {
+                    var layout = (await management.GetDetailedGrainStatistics())
+                        .Where(g => g.GrainId.Key.ToString()!.StartsWith($"{runId}/train/", StringComparison.Ordinal))
+                        .GroupBy(g => g.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+                    if (layout.Count == silosBefore + 1) withJoined = layout;
+                }
+            });
+
+            Assert.True(withJoined is not null, "the silo that joined never took its share of the shards");
+            Assert.Contains(joined!.SiloAddress, withJoined.Keys);
+            // The move was retried where it failed: the step went on, not thrown away and taken again.
+            var stepFailures = fixture.Warnings.Containing($"Run {runId} step ");
+            Assert.True(stepFailures.Count == 0, $"steps failed: {string.Join("; ", stepFailures)}");
+            Assert.Empty(fixture.Warnings.Containing($"Run {runId}: silo"));
+            Problems.AssertRelative(lambda, steady, 1e-12, "final λ of a run whose moves timed out once");
+            Assert.Equal(steps, snapshot.History.Count);
+        }
+        finally
+        {
+            if (joined is not null) await fixture.Cluster.StopSiloAsync(joined);
+        }
+    }
+
+    /// <summary>Starts a silo on which opening a shard goes wrong as <paramref name="fault"/> says.</summary>
+    private async Task<Orleans.TestingHost.InProcessSiloHandle> StartSiloWith(Grains.Testing.IShardOpenFault fault)
+    {
+        fixture.NewSilosOpenFault = fault;
+        try
+        {
+            return await fixture.Cluster.StartAdditionalSiloAsync();
+        }
+        finally
+        {
+            fixture.NewSilosOpenFault = null;
+        }
+    }
+
+    [Fact]
     public async Task A_cancelled_run_of_example_weights_brings_lambda_home_and_clears_the_shards_records()
     {
         const int n = 3000;
