@@ -5,7 +5,9 @@
 #   deploy/local-cluster.sh remove I    stop silo I for good (SIGTERM: it hands its grains over and leaves)
 #   deploy/local-cluster.sh stop        stop everything this script started
 #   deploy/local-cluster.sh status      show the processes and each silo's /health
-# Pids and logs live in $HYPERIFT_LOCAL (default: .local-cluster in the repository).
+# Pids and logs live in $HYPERIFT_LOCAL (default: .local-cluster in the repository). Silo I listens on
+# SILO_PORT_BASE+I, GATEWAY_PORT_BASE+I and HTTP_PORT_BASE+I (defaults 11111, 30000, 8080), Redis on
+# REDIS_PORT (6390): set them to run beside another cluster.
 # With REDIS_PASSWORD in the environment (start and stop alike), Redis requires it: redis-server reads it
 # from stdin, the silos from the environment, redis-cli from REDISCLI_AUTH — it is on no command line.
 # Clients then need REDIS_PASSWORD too.
@@ -13,6 +15,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${HYPERIFT_LOCAL:-$root/.local-cluster}
 redis_port=${REDIS_PORT:-6390}
+silo_port_base=${SILO_PORT_BASE:-11111}
+gateway_port_base=${GATEWAY_PORT_BASE:-30000}
+http_port_base=${HTTP_PORT_BASE:-8080}
 config=${CONFIGURATION:-Release}
 silo_bin=$root/src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
 # The membership table of the silos' default service and cluster ids (hyperift, hyperift).
@@ -34,13 +39,13 @@ start() {
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   rm -f "$dir/stopping"
-  export dir silo_bin redis_port members
+  export dir silo_bin redis_port members silo_port_base gateway_port_base http_port_base
   for i in $(seq 0 $((n - 1))); do
     nohup bash -c "$(declare -f supervise silo_endpoint_awaits_verdict wait_silo_endpoint_free); supervise $i" > /dev/null 2>&1 &
     echo $! > "$dir/loop$i.pid"
   done
   for i in $(seq 0 $((n - 1))); do
-    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((8080 + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
+    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((http_port_base + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
   done
   status
   echo
@@ -55,14 +60,14 @@ supervise() { # index
   local i=$1
   while [ ! -e "$dir/stopping" ]; do
     "$silo_bin" --clustering redis --storage redis --redis "127.0.0.1:$redis_port" \
-      --silo-port $((11111 + i)) --gateway-port $((30000 + i)) --http-port $((8080 + i)) >> "$dir/silo$i.log" 2>&1 &
+      --silo-port $((silo_port_base + i)) --gateway-port $((gateway_port_base + i)) --http-port $((http_port_base + i)) >> "$dir/silo$i.log" 2>&1 &
     echo $! > "$dir/silo$i.pid"
     local rc=0
     wait $! || rc=$?
     [ -e "$dir/stopping" ] && break
     echo "$(date -u +%FT%TZ) silo $i exited with $rc; restarting once its predecessor is no longer active (at most 120 s)" >> "$dir/silo$i.log"
     sleep 2
-    wait_silo_endpoint_free "$redis_port" "$members" "127.0.0.1:$((11111 + i))" 120 \
+    wait_silo_endpoint_free "$redis_port" "$members" "127.0.0.1:$((silo_port_base + i))" 120 \
       || echo "$(date -u +%FT%TZ) silo $i: its predecessor is still active after 120 s; restarting anyway" >> "$dir/silo$i.log"
   done
   rm -f "$dir/silo$i.pid"
@@ -73,11 +78,11 @@ add() {
   [ -e "$dir/redis.pid" ] || { echo "not running (see $dir): start it first" >&2; exit 2; }
   local i=0
   while [ -e "$dir/loop$i.pid" ]; do i=$((i + 1)); done
-  export dir silo_bin redis_port members
+  export dir silo_bin redis_port members silo_port_base gateway_port_base http_port_base
   nohup bash -c "$(declare -f supervise silo_endpoint_awaits_verdict wait_silo_endpoint_free); supervise $i" > /dev/null 2>&1 &
   echo $! > "$dir/loop$i.pid"
-  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((8080 + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  echo "silo $i added: silo port $((11111 + i)), gateway $((30000 + i)), http $((8080 + i))"
+  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((http_port_base + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  echo "silo $i added: silo port $((silo_port_base + i)), gateway $((gateway_port_base + i)), http $((http_port_base + i))"
 }
 
 # Silo I leaves for good: its loop first (so it is not restarted), then SIGTERM, waited for.
@@ -132,8 +137,8 @@ status() {
     [ -e "$f" ] || continue
     local i=${f##*/silo}; i=${i%.pid}
     local health
-    health=$(curl -sf "http://127.0.0.1:$((8080 + i))/health" 2>/dev/null || echo '{"status":"unreachable"}')
-    echo "silo $i  pid $(cat "$f")  silo port $((11111 + i))  gateway $((30000 + i))  http $((8080 + i))  $health"
+    health=$(curl -sf "http://127.0.0.1:$((http_port_base + i))/health" 2>/dev/null || echo '{"status":"unreachable"}')
+    echo "silo $i  pid $(cat "$f")  silo port $((silo_port_base + i))  gateway $((gateway_port_base + i))  http $((http_port_base + i))  $health"
   done
   [ -e "$dir/redis.pid" ] && echo "redis  pid $(cat "$dir/redis.pid")  port $redis_port"
   return 0
