@@ -7,7 +7,8 @@
 #   deploy/local-cluster.sh status      show the processes and each silo's /health
 # Pids and logs live in $HYPERIFT_LOCAL (default: .local-cluster in the repository). Silo I listens on
 # SILO_PORT_BASE+I, GATEWAY_PORT_BASE+I and HTTP_PORT_BASE+I (defaults 11111, 30000, 8080), Redis on
-# REDIS_PORT (6390): set them to run beside another cluster.
+# REDIS_PORT (6390): set them to run beside another cluster. start and add wait for each new silo's
+# /health (at most SILO_START_SECONDS, default 60) and fail, naming its log, when it does not come up.
 # With REDIS_PASSWORD in the environment (start and stop alike), Redis requires it: redis-server reads it
 # from stdin, the silos from the environment, redis-cli from REDISCLI_AUTH — it is on no command line.
 # Clients then need REDIS_PASSWORD too.
@@ -18,6 +19,7 @@ redis_port=${REDIS_PORT:-6390}
 silo_port_base=${SILO_PORT_BASE:-11111}
 gateway_port_base=${GATEWAY_PORT_BASE:-30000}
 http_port_base=${HTTP_PORT_BASE:-8080}
+start_seconds=${SILO_START_SECONDS:-60}
 config=${CONFIGURATION:-Release}
 silo_bin=$root/src/HyperIft.Silo/bin/$config/net10.0/hyperift-silo
 # The membership table of the silos' default service and cluster ids (hyperift, hyperift).
@@ -30,6 +32,8 @@ start() {
   local n=${1:-2}
   command -v redis-server >/dev/null || { echo "redis-server is not installed: apt-get install -y redis-server" >&2; exit 2; }
   [ -e "$dir/redis.pid" ] && { echo "already running (see $dir); stop it first" >&2; exit 2; }
+  require_free "$redis_port" REDIS_PORT
+  for i in $(seq 0 $((n - 1))); do require_silo_ports_free "$i"; done
   mkdir -p "$dir"
   dotnet build "$root/src/HyperIft.Silo" -c "$config" -v quiet -nologo >/dev/null
   # AOF under $dir: a Redis restarted without its data strands the silos' membership and every run.
@@ -44,10 +48,10 @@ start() {
     nohup bash -c "$(declare -f supervise silo_endpoint_awaits_verdict wait_silo_endpoint_free); supervise $i" > /dev/null 2>&1 &
     echo $! > "$dir/loop$i.pid"
   done
-  for i in $(seq 0 $((n - 1))); do
-    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((http_port_base + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  done
+  local up=0
+  for i in $(seq 0 $((n - 1))); do wait_healthy "$i" || up=1; done
   status
+  [ $up -eq 0 ] || { echo "not every silo came up (see the logs above); '$0 stop' stops the rest" >&2; exit 1; }
   echo
   echo "use: hyperift --cluster 127.0.0.1:$redis_port ...   (or export HYPERIFT_CLUSTER=127.0.0.1:$redis_port)"
 }
@@ -73,16 +77,49 @@ supervise() { # index
   rm -f "$dir/silo$i.pid"
 }
 
-# One more silo, on the next free index, under its own restart loop.
+# One more silo, on the next free index, under its own restart loop; one that does not come up is
+# stopped again, so that its loop does not retry for ever and the next add takes its index.
 add() {
   [ -e "$dir/redis.pid" ] || { echo "not running (see $dir): start it first" >&2; exit 2; }
   local i=0
   while [ -e "$dir/loop$i.pid" ]; do i=$((i + 1)); done
+  require_silo_ports_free "$i"
   export dir silo_bin redis_port members silo_port_base gateway_port_base http_port_base
   nohup bash -c "$(declare -f supervise silo_endpoint_awaits_verdict wait_silo_endpoint_free); supervise $i" > /dev/null 2>&1 &
   echo $! > "$dir/loop$i.pid"
-  for _ in $(seq 150); do curl -sf "http://127.0.0.1:$((http_port_base + i))/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  if ! wait_healthy "$i"; then
+    kill "$(cat "$dir/loop$i.pid")" 2>/dev/null || true
+    rm -f "$dir/loop$i.pid"
+    (remove "$i") >/dev/null 2>&1 || true
+    echo "silo $i stopped again; nothing was added" >&2
+    exit 1
+  fi
   echo "silo $i added: silo port $((silo_port_base + i)), gateway $((gateway_port_base + i)), http $((http_port_base + i))"
+}
+
+# True once silo I answers /health as healthy; else says so, with the end of its log, and fails.
+wait_healthy() { # index
+  local i=$1 deadline=$((SECONDS + start_seconds))
+  while [ $SECONDS -lt $deadline ]; do
+    curl -sf -m 3 "http://127.0.0.1:$((http_port_base + i))/health" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "silo $i did not come up: no healthy /health on port $((http_port_base + i)) within $start_seconds s; its log: $dir/silo$i.log" >&2
+  tail -n 5 "$dir/silo$i.log" 2>/dev/null | sed 's/^/  /' >&2 || true
+  return 1
+}
+
+# Another process's port would answer for a silo that failed to bind (its /health, another cluster's).
+require_free() { # port variable-that-sets-it
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "port $1 is in use (another cluster?): set $2 to run beside it" >&2
+    exit 2
+  fi
+}
+require_silo_ports_free() { # index
+  require_free $((silo_port_base + $1)) SILO_PORT_BASE
+  require_free $((gateway_port_base + $1)) GATEWAY_PORT_BASE
+  require_free $((http_port_base + $1)) HTTP_PORT_BASE
 }
 
 # Silo I leaves for good: its loop first (so it is not restarted), then SIGTERM, waited for.
