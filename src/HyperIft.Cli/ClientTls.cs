@@ -19,8 +19,11 @@ public static class ClientTls
         string? certificate = Variable(CertificateVariable), key = Variable(KeyVariable), authority = Variable(CaVariable);
         if (certificate is null)
         {
+            // Named: what is missing, and only the variables that were set as what requires it.
             if (key is not null || authority is not null)
-                throw new UsageException($"{CertificateVariable} is required by {(key is not null ? KeyVariable : CaVariable)} (the client's certificate for the cluster's TLS)");
+                throw new UsageException(authority is null
+                    ? $"{CertificateVariable} and {CaVariable} are required by {KeyVariable} (the client's certificate for the cluster's TLS and the CA that signed the silos')"
+                    : $"{CertificateVariable} is required by {(key is not null ? $"{KeyVariable} and " : "")}{CaVariable} (the client's certificate for the cluster's TLS)");
             return null;
         }
         if (authority is null)

@@ -56,10 +56,13 @@ public static class SiloCommandLine
     ];
 
     /// <summary>"--flag (Configuration:Key) problem": a bad setting named the way the operator may have written it.</summary>
-    public static string Problem(string property, string problem)
+    public static string Problem(string property, string problem) => $"{Named(property)} {problem}";
+
+    /// <summary>"--flag (Configuration:Key)": a setting named the way the operator may have written it.</summary>
+    public static string Named(string property)
     {
         var flag = Flags.Single(f => f.Property == property);
-        return $"{flag.Name} ({flag.Key}) {problem}";
+        return $"{flag.Name} ({flag.Key})";
     }
 
     /// <summary>What a command line asks for: help, an error to print, or configuration overrides.</summary>

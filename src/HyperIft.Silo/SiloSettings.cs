@@ -84,8 +84,15 @@ public sealed class SiloSettings
     {
         if (Blank(TlsCertFile) is not { } certificate)
         {
-            if (Blank(TlsKeyFile) is not null || Blank(TlsCaFile) is not null)
+            bool key = Blank(TlsKeyFile) is not null, ca = Blank(TlsCaFile) is not null;
+            // Named: what is missing, and only the flags that were given as what requires it.
+            if (key && ca)
                 throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile), "is required by --tls-key-file and --tls-ca-file"));
+            if (ca)
+                throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile), "is required by --tls-ca-file"));
+            if (key)
+                throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile),
+                    $"and {SiloCommandLine.Named(nameof(TlsCaFile))} are required by --tls-key-file"));
             return null;
         }
         if (Blank(TlsCaFile) is not { } authority)

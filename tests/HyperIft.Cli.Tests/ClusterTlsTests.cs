@@ -112,6 +112,29 @@ public sealed class ClusterTlsTests : IDisposable
         Problem(TlsSetting.CertificateFile, "expired at", expired, expiredKey, caFile);
     }
 
+    [Fact]
+    public void A_directory_given_as_a_file_is_named_as_a_directory()
+    {
+        var ca = Authority("cluster-ca");
+        var (caFile, _) = Write(ca, "ca");
+        var (cert, key) = Write(Leaf(ca, "silo"), "silo");
+        string folder = Directory.CreateDirectory(Path.Combine(_folder, "certs")).FullName;
+
+        Problem(TlsSetting.CaFile, $"'{folder}' is a directory, not a file", cert, key, folder);
+        Problem(TlsSetting.CertificateFile, $"'{folder}' is a directory, not a file", folder, key, caFile);
+        Problem(TlsSetting.KeyFile, $"'{folder}' is a directory, not a file", cert, folder, caFile);
+    }
+
+    [Theory]
+    [InlineData("HYPERIFT_TLS_CERT_FILE and HYPERIFT_TLS_CA_FILE are required by HYPERIFT_TLS_KEY_FILE", "HYPERIFT_TLS_KEY_FILE")]
+    [InlineData("HYPERIFT_TLS_CERT_FILE is required by HYPERIFT_TLS_CA_FILE", "HYPERIFT_TLS_CA_FILE")]
+    [InlineData("HYPERIFT_TLS_CERT_FILE is required by HYPERIFT_TLS_KEY_FILE and HYPERIFT_TLS_CA_FILE", "HYPERIFT_TLS_KEY_FILE", "HYPERIFT_TLS_CA_FILE")]
+    public void A_client_without_its_certificate_is_told_what_is_missing_and_by_what(string expected, params string[] set)
+    {
+        var environment = set.ToDictionary(name => name, _ => "/etc/hostname");
+        CliAssert.BadInput(CliRunner.RunWith(environment, "runs", "list", "--cluster", "localhost:1"), expected);
+    }
+
     private static void Problem(TlsSetting setting, string words, string cert, string? key, string ca)
     {
         var e = Assert.Throws<TlsSettingException>(() => ClusterTls.Load(cert, key, ca));

@@ -90,7 +90,10 @@ public class SiloCommandLineTests
     [InlineData("--missed-probes (HyperIft:MissedProbes) must be a whole number in 1-20, not '0'", "--missed-probes", "0")]
     [InlineData("--missed-probes (HyperIft:MissedProbes) must be a whole number in 1-20, not '2.5'", "--missed-probes", "2.5")]
     [InlineData("--tls-ca-file (HyperIft:TlsCaFile) is required by --tls-cert-file", "--tls-cert-file", "/etc/hostname")]
-    [InlineData("--tls-cert-file (HyperIft:TlsCertFile) is required by --tls-key-file and --tls-ca-file", "--tls-ca-file", "/etc/hostname")]
+    [InlineData("--tls-cert-file (HyperIft:TlsCertFile) is required by --tls-ca-file", "--tls-ca-file", "/etc/hostname")]
+    [InlineData("--tls-cert-file (HyperIft:TlsCertFile) and --tls-ca-file (HyperIft:TlsCaFile) are required by --tls-key-file", "--tls-key-file", "/etc/hostname")]
+    [InlineData("--tls-cert-file (HyperIft:TlsCertFile) is required by --tls-key-file and --tls-ca-file", "--tls-key-file", "/etc/hostname", "--tls-ca-file", "/etc/hostname")]
+    [InlineData("--tls-ca-file (HyperIft:TlsCaFile) cannot be read: '/etc' is a directory, not a file", "--tls-cert-file", "/etc/hostname", "--tls-ca-file", "/etc")]
     [InlineData("--tls-cert-file (HyperIft:TlsCertFile) cannot be read: '/no/such.pem' does not exist", "--tls-cert-file", "/no/such.pem", "--tls-ca-file", "/etc/hostname")]
     public void A_bad_value_is_one_line_and_exit_2(string expected, params string[] args) =>
         Assert.Contains(expected, OneErrorLine(RunSilo(null, args)));

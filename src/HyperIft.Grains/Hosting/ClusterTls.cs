@@ -117,6 +117,7 @@ public sealed class ClusterTls
 
     private static void Readable(TlsSetting setting, string file)
     {
+        if (Directory.Exists(file)) throw new TlsSettingException(setting, $"cannot be read: '{file}' is a directory, not a file");
         if (!File.Exists(file)) throw new TlsSettingException(setting, $"cannot be read: '{file}' does not exist");
         try
         {
