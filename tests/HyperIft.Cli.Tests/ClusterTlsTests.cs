@@ -23,6 +23,17 @@ public sealed class ClusterTlsTests : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
     }
 
+    /// <summary>A CA that <paramref name="root"/> signed, with its key, to sign leaves in turn.</summary>
+    private static X509Certificate2 Intermediate(X509Certificate2 root, string name)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        var signed = request.Create(root, DateTimeOffset.UtcNow.AddMinutes(-8), DateTimeOffset.UtcNow.AddDays(1.5), [5, 6, 7, 8]);
+        return signed.CopyWithPrivateKey(key);
+    }
+
     private static X509Certificate2 Leaf(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null, DateTimeOffset? notBefore = null)
     {
         using var key = RSA.Create(2048);
@@ -75,6 +86,28 @@ public sealed class ClusterTlsTests : IDisposable
         var future = Leaf(next, "future", notBefore: DateTimeOffset.UtcNow.AddHours(1));
         var (futureCert, futureKey) = Write(future, "future");
         Problem(TlsSetting.CertificateFile, "is not valid before", futureCert, futureKey, bundle);
+    }
+
+    [Fact]
+    public void A_leaf_an_intermediate_CA_signed_is_trusted_with_the_intermediate_beside_the_root_and_named_without()
+    {
+        var root = Authority("root-ca");
+        var intermediate = Intermediate(root, "intermediate-ca");
+        var (rootFile, _) = Write(root, "root");
+        var (intermediateFile, _) = Write(intermediate, "intermediate");
+        string bundle = Path.Combine(_folder, "root-and-intermediate.pem");
+        File.WriteAllText(bundle, root.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem() + "\n");
+        var (cert, key) = Write(Leaf(intermediate, "silo"), "silo");
+
+        var tls = ClusterTls.Load(cert, key, bundle);
+
+        Assert.Equal("CN=silo", tls.Certificate.Subject);
+        Assert.True(ClusterTls.Trusts(tls.Authorities, tls.Certificate));
+        Assert.False(ClusterTls.Trusts(tls.Authorities, Leaf(Intermediate(Authority("root-ca"), "intermediate-ca"), "silo")),
+            "a chain of the same names under another root must not pass");
+        Problem(TlsSetting.CertificateFile, "an intermediate CA that signed it goes in that file too, with its root", cert, key, rootFile);
+        // An intermediate alone is no anchor: the chain must end in a self-signed CA of the file.
+        Problem(TlsSetting.CertificateFile, "is not signed by a CA", cert, key, intermediateFile);
     }
 
     [Fact]

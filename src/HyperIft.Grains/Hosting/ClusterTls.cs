@@ -29,7 +29,10 @@ public sealed class ClusterTls
     /// <summary>This end's certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>The CAs a peer's certificate may chain to (several while one replaces another).</summary>
+    /// <summary>
+    /// The CAs a peer's certificate may chain to: self-signed roots (several while one replaces another) and
+    /// the intermediate CAs between them and the leaves.
+    /// </summary>
     public X509Certificate2Collection Authorities { get; }
 
     /// <summary>
@@ -79,7 +82,8 @@ public sealed class ClusterTls
         if (certificate.NotAfter < now)
             throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' expired at {certificate.NotAfter.ToUniversalTime():u}");
         if (!Trusts(authorities, certificate))
-            throw new TlsSettingException(TlsSetting.CertificateFile, $"'{certificateFile}' is not signed by a CA in '{caFile}'");
+            throw new TlsSettingException(TlsSetting.CertificateFile,
+                $"'{certificateFile}' is not signed by a CA in '{caFile}' (an intermediate CA that signed it goes in that file too, with its root)");
         return new ClusterTls(certificate, authorities);
     }
 
@@ -95,12 +99,18 @@ public sealed class ClusterTls
             && Trusts(Authorities, certificate, presented?.ChainPolicy.ExtraStore);
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="authorities"/> alone (no system roots), now.</summary>
+    /// <summary>
+    /// Whether <paramref name="certificate"/> chains to a self-signed one of <paramref name="authorities"/> (no system
+    /// roots), now, through the intermediates among them or <paramref name="intermediates"/> (a handshake's).
+    /// </summary>
     public static bool Trusts(X509Certificate2Collection authorities, X509Certificate2 certificate, X509Certificate2Collection? intermediates = null)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        // A custom trust store takes roots only: an intermediate there is no anchor, but it is a link.
+        foreach (var authority in authorities)
+            (authority.SubjectName.RawData.AsSpan().SequenceEqual(authority.IssuerName.RawData)
+                ? chain.ChainPolicy.CustomTrustStore : chain.ChainPolicy.ExtraStore).Add(authority);
         if (intermediates is not null) chain.ChainPolicy.ExtraStore.AddRange(intermediates);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
