@@ -64,6 +64,12 @@ internal sealed class ClusterObjective : ShardedObjective
 
     private HeldLambdaStep? _held;
 
+    /// <summary>
+    /// The silos this run's shards may be opened on now (active, and none that refused them), or null for any:
+    /// a shard re-activated elsewhere (its silo died) is moved to one of them.
+    /// </summary>
+    public Func<SiloAddress[]>? Placeable { get; init; }
+
     protected override bool LambdaHeldByShards => _held is not null;
 
     protected override async ValueTask<LossGradient> SumTrainLossGrad(double[] theta, double[] lambda, CancellationToken ct)
@@ -318,6 +324,17 @@ internal sealed class ClusterObjective : ShardedObjective
 
     private static string Name(int s, bool validation) => $"{(validation ? "val" : "train")}/{s}";
 
+    private IDataShardGrain Shard(int s, bool validation) => (validation ? _validation : _train)[s];
+
+    /// <summary>Where a shard on a silo outside <see cref="Placeable"/> should go; null when it is on one of them or any will do.</summary>
+    private async Task<SiloAddress?> PlaceableElsewhere(int s, bool validation)
+    {
+        if (Placeable?.Invoke() is not { Length: > 0 } placeable) return null;
+        var shard = Shard(s, validation);
+        var host = await shard.Host();
+        return placeable.Contains(host) ? null : ShardPlacementDirector.Choose(shard.GetPrimaryKeyString(), placeable);
+    }
+
     private async Task Reopen(int s, bool validation, SiloAddress? on = null)
     {
         // Request context flows with this call only (an async method's changes do not reach its caller).
@@ -335,7 +352,21 @@ internal sealed class ClusterObjective : ShardedObjective
     {
         try
         {
-            await Reopen(s, validation);
+            try
+            {
+                await Reopen(s, validation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not ShardStateLostException && !TransientFailures.IsTransient(e))
+            {
+                // Re-activated on a silo that refused this run's shards before: placement knows nothing of a
+                // run's exclusions, so the shard is moved to a silo it may open on, else the failure stands.
+                var target = await PlaceableElsewhere(s, validation);
+                if (target is null) throw;
+                _log.LogWarning("Shard {Shard} came back on a silo that cannot open it ({Error}); moving it to {Target}",
+                    Shard(s, validation).GetPrimaryKeyString(), e.Message, target);
+                await Shard(s, validation).Leave(target);
+                await Reopen(s, validation, target);
+            }
             if (!validation && _theta is not null) await SetPointOn(s);
         }
         catch (Exception e) when (TransientFailures.IsTransient(e) || e is ShardStateLostException)

@@ -78,6 +78,7 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
         _objective = new ClusterObjective(numericModel, hyper, trainRows, m, train, trainDescriptors, validation, valDescriptors, log)
         {
             InitialTheta = ProblemBuilder.InitialTheta(spec, numericModel),
+            Placeable = PlaceableSilos,
         };
         _info = new ProblemInfo(spec.Model, hyper.Name, trainRows, m, p, model.Classes, numericModel.Layout.Dimension, hyper.Count,
             inputs?.Kind == Distill.KindName ? $"distilled rows started from {summaries[0].Source}" : summaries[0].Source,
@@ -174,11 +175,8 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
     /// </summary>
     private async Task SettleShards()
     {
-        // The silos placement chooses among: those in the cluster's manifest that membership calls active.
         // Compared as a set, not by membership version: a joining silo's manifest can arrive after its row.
-        var snapshot = membership.CurrentSnapshot;
-        var silos = manifest.Current.Silos.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Active && !_refusing.Contains(s))
-            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        var silos = PlaceableSilos();
         string view = string.Join(",", silos.Select(s => s.ToString()));
         if (_settledFor == view) return;
         var clock = Stopwatch.StartNew();
@@ -192,6 +190,17 @@ internal sealed class CoordinatorGrain(IClusterMembershipService membership, ICl
         if (balanced is { Moved: > 0 } b)
             log.LogInformation("Run {Run}: {Moved} shards moved to balance {Silos} silos ({Seconds:F2} s)",
                 run, b.Moved, silos.Length, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The silos this run's shards may be on: those in the cluster's manifest that membership calls active (the
+    /// ones placement chooses among), less those that could not open a shard of this run; in address order.
+    /// </summary>
+    private SiloAddress[] PlaceableSilos()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        return manifest.Current.Silos.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Active && !_refusing.Contains(s))
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>The objective of a run whose λ the shards hold (one entry per row), else why not.</summary>

@@ -378,6 +378,54 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_shard_that_comes_back_on_a_silo_that_refused_the_run_is_moved_to_one_that_can_open_it()
+    {
+        // Placement knows nothing of a run's exclusions: a shard re-activated after its silo died can land on a
+        // silo that refused the run's shards. The test sends one there itself (a move without its state, as a
+        // re-activation is); the run must move it on, not fail.
+        var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=12000,p=40,c=5,seed=16", 8);
+        var lambda0 = Problems.Lambda(40, -2.0);
+        const int steps = 16;
+        var (_, steady) = await ClusterRun($"steady-{Guid.NewGuid():N}", problem, steps, lambda0);
+
+        string runId = $"comeback-{Guid.NewGuid():N}";
+        IReadOnlyList<string> Warned(string words) =>
+            fixture.Warnings.Containing(runId).Where(w => w.Contains(words, StringComparison.Ordinal)).ToList();
+        Orleans.TestingHost.InProcessSiloHandle? joined = null;
+        bool sent = false;
+        try
+        {
+            var (snapshot, lambda) = await ClusterRun(runId, problem, steps, lambda0, async s =>
+            {
+                if (joined is null && s.Step >= 2)
+                {
+                    joined = await StartSiloWith(new RefusingShardOpens());
+                }
+                else if (joined is not null && !sent && Warned("cannot open shard").Count > 0)
+                {
+                    sent = true;
+                    await fixture.Client.GetGrain<IDataShardGrain>($"{runId}/train/0").Leave(joined.SiloAddress);
+                    output.WriteLine($"step {s.Step}: train/0 sent to {joined.SiloAddress}, which refused the run");
+                }
+            });
+
+            Assert.True(sent, "the run ended before a shard could be sent to the refusing silo");
+            var cameBack = Warned("came back on a silo that cannot open it");
+            foreach (var w in cameBack) output.WriteLine(w);
+            Assert.Contains(cameBack, w => w.Contains($"{runId}/train/0", StringComparison.Ordinal));
+            var shardsThere = (await fixture.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+                .Count(g => g.SiloAddress.Equals(joined!.SiloAddress) && g.GrainId.Key.ToString()!.StartsWith($"{runId}/", StringComparison.Ordinal));
+            Assert.Equal(0, shardsThere);
+            Problems.AssertRelative(lambda, steady, 1e-12, "final λ of a run whose shard came back on a refusing silo");
+            Assert.Equal(steps, snapshot.History.Count);
+        }
+        finally
+        {
+            if (joined is not null) await fixture.Cluster.StopSiloAsync(joined);
+        }
+    }
+
+    [Fact]
     public async Task A_move_whose_open_times_out_once_is_retried_within_the_step()
     {
         var problem = Problems.Spec("softmax", "l2-feature", "synthetic:n=12000,p=40,c=5,seed=15", 8);
