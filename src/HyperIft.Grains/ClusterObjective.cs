@@ -288,7 +288,7 @@ internal sealed class ClusterObjective : ShardedObjective
             var (s, _, validation, from) = x.First;
             var back = allowed.Contains(from) || allowed.Length == 0
                 ? from
-                : ShardPlacementDirector.Choose((validation ? _validation : _train)[s].GetPrimaryKeyString(), allowed);
+                : ShardPlacementDirector.Choose(Shard(s, validation).GetPrimaryKeyString(), allowed);
             return Move(s, validation, back);
         }));
         return (moves.Length - refused.Length,
@@ -317,10 +317,16 @@ internal sealed class ClusterObjective : ShardedObjective
     private Task<bool> Move(int s, bool validation, SiloAddress target) =>
         WithRecovery(s, async _ =>
         {
-            await (validation ? _validation : _train)[s].Leave(target);
-            await Reopen(s, validation, target);
+            await MoveOnce(s, validation, target);
             return true;
         }, validation, CancellationToken.None);
+
+    /// <summary>Migrates a shard to <paramref name="target"/> and opens it there, once.</summary>
+    private async Task MoveOnce(int s, bool validation, SiloAddress target)
+    {
+        await Shard(s, validation).Leave(target);
+        await Reopen(s, validation, target);
+    }
 
     private static string Name(int s, bool validation) => $"{(validation ? "val" : "train")}/{s}";
 
@@ -364,8 +370,7 @@ internal sealed class ClusterObjective : ShardedObjective
                 if (target is null) throw;
                 _log.LogWarning("Shard {Shard} came back on a silo that cannot open it ({Error}); moving it to {Target}",
                     Shard(s, validation).GetPrimaryKeyString(), e.Message, target);
-                await Shard(s, validation).Leave(target);
-                await Reopen(s, validation, target);
+                await MoveOnce(s, validation, target);
             }
             if (!validation && _theta is not null) await SetPointOn(s);
         }

@@ -14,24 +14,16 @@ public sealed class ClusterTlsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static X509Certificate2 Authority(string name)
+    /// <summary>A CA with its key: self-signed, or signed by <paramref name="root"/> (an intermediate).</summary>
+    private static X509Certificate2 Authority(string name, X509Certificate2? root = null)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2));
-    }
-
-    /// <summary>A CA that <paramref name="root"/> signed, with its key, to sign leaves in turn.</summary>
-    private static X509Certificate2 Intermediate(X509Certificate2 root, string name)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        var signed = request.Create(root, DateTimeOffset.UtcNow.AddMinutes(-8), DateTimeOffset.UtcNow.AddDays(1.5), [5, 6, 7, 8]);
-        return signed.CopyWithPrivateKey(key);
+        return root is null
+            ? request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddDays(2))
+            : request.Create(root, DateTimeOffset.UtcNow.AddMinutes(-8), DateTimeOffset.UtcNow.AddDays(1.5), [5, 6, 7, 8]).CopyWithPrivateKey(key);
     }
 
     private static X509Certificate2 Leaf(X509Certificate2 authority, string name, DateTimeOffset? notAfter = null, DateTimeOffset? notBefore = null)
@@ -92,7 +84,7 @@ public sealed class ClusterTlsTests : IDisposable
     public void A_leaf_an_intermediate_CA_signed_is_trusted_with_the_intermediate_beside_the_root_and_named_without()
     {
         var root = Authority("root-ca");
-        var intermediate = Intermediate(root, "intermediate-ca");
+        var intermediate = Authority("intermediate-ca", root);
         var (rootFile, _) = Write(root, "root");
         var (intermediateFile, _) = Write(intermediate, "intermediate");
         string bundle = Path.Combine(_folder, "root-and-intermediate.pem");
@@ -103,7 +95,7 @@ public sealed class ClusterTlsTests : IDisposable
 
         Assert.Equal("CN=silo", tls.Certificate.Subject);
         Assert.True(ClusterTls.Trusts(tls.Authorities, tls.Certificate));
-        Assert.False(ClusterTls.Trusts(tls.Authorities, Leaf(Intermediate(Authority("root-ca"), "intermediate-ca"), "silo")),
+        Assert.False(ClusterTls.Trusts(tls.Authorities, Leaf(Authority("intermediate-ca", Authority("root-ca")), "silo")),
             "a chain of the same names under another root must not pass");
         Problem(TlsSetting.CertificateFile, "an intermediate CA that signed it goes in that file too, with its root", cert, key, rootFile);
         // An intermediate alone is no anchor: the chain must end in a self-signed CA of the file.
