@@ -66,7 +66,7 @@ internal sealed class ClusterObjective : ShardedObjective
 
     /// <summary>
     /// The silos this run's shards may be opened on now (active, and none that refused them), or null for any:
-    /// a shard re-activated elsewhere (its silo died) is moved to one of them.
+    /// a shard re-activated on a silo that cannot open it is moved to another of them.
     /// </summary>
     public Func<SiloAddress[]>? Placeable { get; init; }
 
@@ -332,13 +332,13 @@ internal sealed class ClusterObjective : ShardedObjective
 
     private IDataShardGrain Shard(int s, bool validation) => (validation ? _validation : _train)[s];
 
-    /// <summary>Where a shard on a silo outside <see cref="Placeable"/> should go; null when it is on one of them or any will do.</summary>
-    private async Task<SiloAddress?> PlaceableElsewhere(int s, bool validation)
+    /// <summary>A placeable silo other than the one the shard is on, or null when there is none.</summary>
+    private async Task<SiloAddress?> ElsewhereThan(int s, bool validation)
     {
-        if (Placeable?.Invoke() is not { Length: > 0 } placeable) return null;
         var shard = Shard(s, validation);
         var host = await shard.Host();
-        return placeable.Contains(host) ? null : ShardPlacementDirector.Choose(shard.GetPrimaryKeyString(), placeable);
+        var others = (Placeable?.Invoke() ?? []).Where(silo => !silo.Equals(host)).ToArray();
+        return others.Length == 0 ? null : ShardPlacementDirector.Choose(shard.GetPrimaryKeyString(), others);
     }
 
     private async Task Reopen(int s, bool validation, SiloAddress? on = null)
@@ -364,9 +364,10 @@ internal sealed class ClusterObjective : ShardedObjective
             }
             catch (Exception e) when (e is not OperationCanceledException && e is not ShardStateLostException && !TransientFailures.IsTransient(e))
             {
-                // Re-activated on a silo that refused this run's shards before: placement knows nothing of a
-                // run's exclusions, so the shard is moved to a silo it may open on, else the failure stands.
-                var target = await PlaceableElsewhere(s, validation);
+                // Re-activated on a silo that cannot open it (placement knows nothing of a run's exclusions, and a
+                // silo may refuse before balancing has found out): one move to another placeable silo; if the
+                // shard cannot be opened there either, that failure stands.
+                var target = await ElsewhereThan(s, validation);
                 if (target is null) throw;
                 _log.LogWarning("Shard {Shard} came back on a silo that cannot open it ({Error}); moving it to {Target}",
                     Shard(s, validation).GetPrimaryKeyString(), e.Message, target);
