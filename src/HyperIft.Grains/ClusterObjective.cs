@@ -324,7 +324,11 @@ internal sealed class ClusterObjective : ShardedObjective
     /// <summary>Migrates a shard to <paramref name="target"/> and opens it there, once.</summary>
     private async Task MoveOnce(int s, bool validation, SiloAddress target)
     {
-        await Shard(s, validation).Leave(target);
+        var shard = Shard(s, validation);
+        await shard.Leave(target);
+        // The activation migrates once it is idle: an open sent at once could still run where it was (and the
+        // shard then arrive without its rows) or, moving back, on the silo that cannot open it. Wait (≤ 2 s).
+        for (int i = 0; i < 100 && !(await shard.Host()).Equals(target); i++) await Task.Delay(20);
         await Reopen(s, validation, target);
     }
 
