@@ -321,15 +321,32 @@ internal sealed class ClusterObjective : ShardedObjective
             return true;
         }, validation, CancellationToken.None);
 
-    /// <summary>Migrates a shard to <paramref name="target"/> and opens it there, once.</summary>
+    /// <summary>How long a move waits for the shard to reach its target before the recovery tries it again.</summary>
+    private static readonly TimeSpan MovePatience = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Migrates a shard to <paramref name="target"/> and opens it there, once. The open is sent only once the
+    /// shard answers from <paramref name="target"/>: the activation migrates when idle, and Orleans skips a
+    /// migration whose hint the shard's silo does not yet know (a joining silo's manifest lags its membership;
+    /// placement then picks the silo it is on) — an open sent regardless would run where the shard was, or, when
+    /// moving back, on the silo that cannot open it. So the hint rides on every call here (a shard deactivated
+    /// by a failed migration is re-activated on the target), Leave is repeated each second, and a shard that
+    /// has not arrived within <see cref="MovePatience"/> is a <see cref="TimeoutException"/> the recovery retries.
+    /// </summary>
     private async Task MoveOnce(int s, bool validation, SiloAddress target)
     {
+        // Request context flows with the calls of this method only (an async method's changes do not reach its caller).
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
         var shard = Shard(s, validation);
-        await shard.Leave(target);
-        // The activation migrates once it is idle: an open sent at once could still run where it was (and the
-        // shard then arrive without its rows) or, moving back, on the silo that cannot open it. Wait (≤ 2 s).
-        for (int i = 0; i < 100 && !(await shard.Host()).Equals(target); i++) await Task.Delay(20);
-        await Reopen(s, validation, target);
+        var clock = Stopwatch.StartNew();
+        for (int poll = 0; !(await shard.Host()).Equals(target); poll++)
+        {
+            if (clock.Elapsed > MovePatience)
+                throw new TimeoutException($"shard {Name(s, validation)} did not move to silo {target} within {MovePatience.TotalSeconds:F0} s");
+            if (poll % 50 == 0) await shard.Leave(target);
+            await Task.Delay(20);
+        }
+        await Reopen(s, validation);
     }
 
     private static string Name(int s, bool validation) => $"{(validation ? "val" : "train")}/{s}";
@@ -345,10 +362,8 @@ internal sealed class ClusterObjective : ShardedObjective
         return others.Length == 0 ? null : ShardPlacementDirector.Choose(shard.GetPrimaryKeyString(), others);
     }
 
-    private async Task Reopen(int s, bool validation, SiloAddress? on = null)
+    private async Task Reopen(int s, bool validation)
     {
-        // Request context flows with this call only (an async method's changes do not reach its caller).
-        if (on is not null) RequestContext.Set(IPlacementDirector.PlacementHintKey, on);
         if (validation)
         {
             await _validation[s].Open(_validationDescriptors[s], moments: false);
