@@ -17,32 +17,26 @@ public static class ClientTls
     public static ClusterTls? FromEnvironment()
     {
         string? certificate = Variable(CertificateVariable), key = Variable(KeyVariable), authority = Variable(CaVariable);
-        if (certificate is null)
-        {
-            // Named: what is missing, and only the variables that were set as what requires it.
-            if (key is not null || authority is not null)
-                throw new UsageException(authority is null
-                    ? $"{CertificateVariable} and {CaVariable} are required by {KeyVariable} (the client's certificate for the cluster's TLS and the CA that signed the silos')"
-                    : $"{CertificateVariable} is required by {(key is not null ? $"{KeyVariable} and " : "")}{CaVariable} (the client's certificate for the cluster's TLS)");
-            return null;
-        }
-        if (authority is null)
-            throw new UsageException($"{CaVariable} is required by {CertificateVariable} (the CA that signed the silos' certificates)");
+        if (ClusterTls.Incomplete(certificate is not null, key is not null, authority is not null, Name, Name,
+                s => s == TlsSetting.CaFile ? "the CA that signed the silos' certificates" : "the client's certificate for the cluster's TLS") is { } incomplete)
+            throw new UsageException(incomplete);
+        if (certificate is null || authority is null) return null;
         try
         {
             return ClusterTls.Load(certificate, key, authority);
         }
         catch (TlsSettingException e)
         {
-            string variable = e.Setting switch
-            {
-                TlsSetting.KeyFile => KeyVariable,
-                TlsSetting.CaFile => CaVariable,
-                _ => CertificateVariable,
-            };
-            throw new UsageException($"{variable}: {e.Message}");
+            throw new UsageException($"{Name(e.Setting)}: {e.Message}");
         }
     }
+
+    private static string Name(TlsSetting setting) => setting switch
+    {
+        TlsSetting.KeyFile => KeyVariable,
+        TlsSetting.CaFile => CaVariable,
+        _ => CertificateVariable,
+    };
 
     private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 }

@@ -82,36 +82,29 @@ public sealed class SiloSettings
     /// </summary>
     public ClusterTls? Tls()
     {
-        if (Blank(TlsCertFile) is not { } certificate)
-        {
-            bool key = Blank(TlsKeyFile) is not null, ca = Blank(TlsCaFile) is not null;
-            // Named: what is missing, and only the flags that were given as what requires it.
-            if (key && ca)
-                throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile), "is required by --tls-key-file and --tls-ca-file"));
-            if (ca)
-                throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile), "is required by --tls-ca-file"));
-            if (key)
-                throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCertFile),
-                    $"and {SiloCommandLine.Named(nameof(TlsCaFile))} are required by --tls-key-file"));
-            return null;
-        }
-        if (Blank(TlsCaFile) is not { } authority)
-            throw new SettingsException(SiloCommandLine.Problem(nameof(TlsCaFile), "is required by --tls-cert-file (the CA that signs every silo's and client's certificate)"));
+        string? certificate = Blank(TlsCertFile), key = Blank(TlsKeyFile), authority = Blank(TlsCaFile);
+        if (ClusterTls.Incomplete(certificate is not null, key is not null, authority is not null,
+                s => SiloCommandLine.Named(Property(s)), s => SiloCommandLine.Flags.Single(f => f.Property == Property(s)).Name,
+                s => s == TlsSetting.CaFile ? "the CA that signs every silo's and client's certificate" : "this silo's certificate") is { } incomplete)
+            throw new SettingsException(incomplete);
+        if (certificate is null || authority is null) return null;
         try
         {
-            return ClusterTls.Load(certificate, Blank(TlsKeyFile), authority);
+            return ClusterTls.Load(certificate, key, authority);
         }
         catch (TlsSettingException e)
         {
-            string property = e.Setting switch
-            {
-                TlsSetting.KeyFile => nameof(TlsKeyFile),
-                TlsSetting.CaFile => nameof(TlsCaFile),
-                _ => nameof(TlsCertFile),
-            };
-            throw new SettingsException(SiloCommandLine.Problem(property, e.Message));
+            throw new SettingsException(SiloCommandLine.Problem(Property(e.Setting), e.Message));
         }
     }
+
+    /// <summary>The property of a TLS setting, by which the command line names its flag.</summary>
+    private static string Property(TlsSetting setting) => setting switch
+    {
+        TlsSetting.KeyFile => nameof(TlsKeyFile),
+        TlsSetting.CaFile => nameof(TlsCaFile),
+        _ => nameof(TlsCertFile),
+    };
 
     /// <summary>
     /// The token /dashboard and /metrics require (<see cref="HttpAuthentication"/>), from --http-token-file or

@@ -36,6 +36,29 @@ public sealed class ClusterTls
     public X509Certificate2Collection Authorities { get; }
 
     /// <summary>
+    /// The one rule for TLS settings given in part: a key or a CA needs the certificate, a certificate or a key
+    /// needs the CA. Null when nothing is missing; else "X [and Y] is|are required by A [and B] (what X is)",
+    /// in the caller's words: a silo names its flags, a client its environment variables.
+    /// </summary>
+    /// <param name="missingName">names a missing setting in full (a silo adds its configuration key)</param>
+    /// <param name="givenName">names a setting that was given</param>
+    /// <param name="purpose">says what a missing setting is for</param>
+    public static string? Incomplete(bool certificate, bool key, bool authority,
+        Func<TlsSetting, string> missingName, Func<TlsSetting, string> givenName, Func<TlsSetting, string> purpose)
+    {
+        var missing = new List<TlsSetting>();
+        if (!certificate && (key || authority)) missing.Add(TlsSetting.CertificateFile);
+        if (!authority && (certificate || key)) missing.Add(TlsSetting.CaFile);
+        if (missing.Count == 0) return null;
+        // A certificate is what needs the CA (its key comes with it); without one, whatever was given needs it.
+        TlsSetting[] requiring = certificate
+            ? [TlsSetting.CertificateFile]
+            : [.. new[] { (key, TlsSetting.KeyFile), (authority, TlsSetting.CaFile) }.Where(g => g.Item1).Select(g => g.Item2)];
+        return $"{string.Join(" and ", missing.Select(missingName))} {(missing.Count == 1 ? "is" : "are")} required by "
+               + $"{string.Join(" and ", requiring.Select(givenName))} ({string.Join("; ", missing.Select(purpose))})";
+    }
+
+    /// <summary>
     /// Loads a PEM certificate with its key (in <paramref name="keyFile"/>, or in the certificate
     /// file itself when that is null) and the CA; throws <see cref="TlsSettingException"/> naming the file at fault.
     /// </summary>
