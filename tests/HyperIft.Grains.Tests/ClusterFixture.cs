@@ -23,7 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public CapturedWarnings Warnings { get; } = new();
 
     /// <summary>What goes wrong when a silo started while this is set opens a shard (a silo without the data files, say).</summary>
-    public IShardOpenFault? NewSilosOpenFault { get; set; }
+    internal IShardOpenFault? NewSilosOpenFault { get; set; }
 
     public async ValueTask InitializeAsync()
     {

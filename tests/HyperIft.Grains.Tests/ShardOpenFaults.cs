@@ -6,14 +6,14 @@ using Orleans.Runtime;
 namespace HyperIft.Grains.Tests;
 
 /// <summary>A silo that does not see the run's data files: every shard it is asked to open fails as such a silo's would.</summary>
-public sealed class RefusingShardOpens : IShardOpenFault
+internal sealed class RefusingShardOpens : IShardOpenFault
 {
     public void Check(string shard, SiloAddress silo) =>
         throw new ProblemInputException($"the data of shard {shard} on silo {silo}: file not found (injected by the test)");
 }
 
 /// <summary>A silo whose first open of each shard times out, as a call does when a message is lost; the next one opens.</summary>
-public sealed class TimingOutFirstShardOpens : IShardOpenFault
+internal sealed class TimingOutFirstShardOpens : IShardOpenFault
 {
     private readonly ConcurrentDictionary<string, bool> _failed = new();
 

@@ -7,7 +7,7 @@ namespace HyperIft.Grains.Testing;
 /// of one test process share their files, so a test registers this on the silo that must not see them;
 /// production never registers one, and a shard without it opens as always.
 /// </summary>
-public interface IShardOpenFault
+internal interface IShardOpenFault
 {
     /// <summary>Throws what opening <paramref name="shard"/> on <paramref name="silo"/> would throw, or returns to let it open.</summary>
     void Check(string shard, SiloAddress silo);
