@@ -8,19 +8,38 @@ public static class RunClient
     public static Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, double[]> initialLambda) =>
         Start(grains, runId, spec, info => Task.FromResult(initialLambda(info)));
 
+    /// <summary>How long a client keeps sending the calls that start a run again after a gateway died under them.</summary>
+    private static readonly TimeSpan ResendPatience = TimeSpan.FromMinutes(3);
+
     /// <summary>
     /// As above; <paramref name="initialLambda"/> may also check, with the problem's sizes known, what
     /// must hold before the first step. Cancelled before the start, the run stays prepared only, never
-    /// running unseen.
+    /// running unseen. A gateway that dies under Prepare or Start (<paramref name="gatewayLost"/>, see
+    /// <see cref="TransientFailures.Resend"/>) has the call sent again: Prepare may be repeated until the run starts,
+    /// and a Start whose answer was lost is found out by the run's status.
     /// </summary>
     public static async Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, Task<double[]>> initialLambda,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Func<CancellationToken>? gatewayLost = null)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
-        var info = await tuner.Prepare(spec);
-        var lambda = await VectorTransfer.Send(tuner, await initialLambda(info));
+        var info = await TransientFailures.Resend(() => tuner.Prepare(spec), gatewayLost, ResendPatience, ct);
+        var initial = await initialLambda(info);
         ct.ThrowIfCancellationRequested();
-        await tuner.Start(lambda);
+        int attempts = 0;
+        await TransientFailures.Resend(async () =>
+        {
+            bool again = attempts++ > 0;
+            try
+            {
+                await tuner.Start(await VectorTransfer.Send(tuner, initial));
+            }
+            catch (Exception) when (again)
+            {
+                // Refused, sent again: the first Start may have taken, and only its answer was lost with the gateway.
+                if ((await tuner.Status(0)).Status == RunStatus.Created) throw;
+            }
+            return true;
+        }, gatewayLost, ResendPatience, ct);
         return info;
     }
 

@@ -41,4 +41,38 @@ public static class TransientFailures
             }
         }
     }
+
+    /// <summary>
+    /// Sends an idempotent call until it answers, and again whenever <paramref name="gatewayLost"/> (the token of the
+    /// client's current gateway period; null: no gateways, nothing to watch) fires first. An Orleans client does not
+    /// fail a call whose gateway died, as a silo fails its calls to a dead silo: it waits out the call's response
+    /// timeout (10 minutes; a day for a hypergradient). So a call under which a gateway connection closes is
+    /// abandoned and sent again, and from then on a transient failure (its grain was on the dead silo) is retried
+    /// too, for up to <paramref name="patience"/>; after that the last attempt is awaited as any call.
+    /// </summary>
+    public static async Task<T> Resend<T>(Func<Task<T>> call, Func<CancellationToken>? gatewayLost, TimeSpan patience,
+        CancellationToken ct = default)
+    {
+        if (gatewayLost is null) return await call();
+        DateTime? firstLoss = null;
+        while (true)
+        {
+            bool patient = firstLoss is null || DateTime.UtcNow - firstLoss < patience;
+            if (!patient) return await call();
+            var lost = gatewayLost();
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(lost, ct);
+            try
+            {
+                return await call().WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (lost.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                firstLoss ??= DateTime.UtcNow;
+            }
+            catch (Exception e) when (firstLoss is not null && IsTransient(e) && !ct.IsCancellationRequested)
+            {
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
 }

@@ -32,7 +32,7 @@ public sealed class Cleaning(double suspectBelow, string? truthFile, int firstRo
         if (truthFile is not null)
             _corrupted = TruthFile.Read(truthFile, info.TrainRows, firstRow).Select(row => row - firstRow).ToHashSet();
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>(runId);
-        var (reply, influence, seconds) = await HypergradCommand.At(coordinator, new double[info.HyperCount], solver, ct);
+        var (reply, influence, seconds) = await HypergradCommand.At(coordinator, new double[info.HyperCount], solver, cluster.GatewayLost, ct);
         foreach (var warning in HypergradientReport.Warnings(reply)) log.WriteLine($"influence: {warning}");
         _influence = influence;
         _labels = await VectorTransfer.Fetch(coordinator, await coordinator.TrainLabels());

@@ -25,15 +25,19 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, string? cluster)
+    private ClusterConnection(IHost host, string? cluster, GatewayWatch? gateways)
     {
         _host = host;
+        GatewayLost = gateways is null ? null : () => gateways.Lost;
         Description = cluster is null ? "embedded" : Redaction.Redact(cluster);
         Option = cluster is null || cluster == Environment.GetEnvironmentVariable(EnvironmentVariable) ? "" : $" --cluster {Description}";
         Grains = host.Services.GetRequiredService<IGrainFactory>();
     }
 
     public IGrainFactory Grains { get; }
+
+    /// <summary>The token that fires when a gateway connection closes (taken afresh for each call); null when embedded.</summary>
+    public Func<CancellationToken>? GatewayLost { get; }
 
     /// <summary>What to print for this cluster: "embedded", or the connection string with its secrets masked.</summary>
     public string Description { get; }
@@ -56,6 +60,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         // Parsed once, before anything starts: a bad connection, password file or CA is a usage error.
         var redis = cluster is null || IsLocalhost(cluster) ? null : RedisPreflight.Options(cluster);
         var tls = cluster is null ? null : ClientTls.FromEnvironment();
+        var gateways = cluster is null ? null : new GatewayWatch();
         if (cluster is null)
         {
             builder.UseOrleans(silo =>
@@ -71,6 +76,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout);
                 client.AddActivityPropagation();
+                client.Services.AddSingleton<IClusterConnectionStatusObserver>(gateways!);
                 if (tls is not null) client.UseTls(tls.Configure);
                 if (IsLocalhost(cluster))
                     client.UseStaticClustering(LocalhostGateways(cluster));
@@ -111,7 +117,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                 $"cannot reach the cluster '{Redaction.Redact(cluster)}' with cluster id '{clusterId}' and service id '{serviceId}' " +
                 $"({Redaction.Redact(cause)}){hint}; silos started with another --cluster-id need HYPERIFT_CLUSTER_ID set to it");
         }
-        return new ClusterConnection(host, cluster);
+        return new ClusterConnection(host, cluster, gateways);
     }
 
     private static bool HungUp(string cause) =>

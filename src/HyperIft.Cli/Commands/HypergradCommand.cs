@@ -14,6 +14,9 @@ public static class HypergradCommand
     public const string Example =
         "hyperift hypergrad --model logistic --hyper l2 --train train.csv --val val.csv --lambda -2 --json";
 
+    /// <summary>How long a hypergradient is asked again after gateways died under it.</summary>
+    private static readonly TimeSpan ResendPatience = TimeSpan.FromMinutes(3);
+
     public static readonly Option<string> ThetaOut = Declare.Text("--theta-out", "FILE", "write θ*(λ) there, one value per line (the layout of SPEC §7)");
 
     public static readonly CliCommand Command = new("hypergrad", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ThetaOut, ConfigFile.Option], Run);
@@ -28,7 +31,7 @@ public static class HypergradCommand
         var (coordinator, info) = await Configure(cluster, spec, stderr, ct);
         var lambda = ProblemOptions.Lambda(args, info, spec);
 
-        var (reply, hypergradient, seconds) = await At(coordinator, lambda, solver, ct);
+        var (reply, hypergradient, seconds) = await At(coordinator, lambda, solver, cluster.GatewayLost, ct);
         if (thetaOut is not null) LambdaFile.Write(thetaOut, await VectorTransfer.Fetch(coordinator, reply.Theta));
 
         foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
@@ -45,18 +48,22 @@ public static class HypergradCommand
     {
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
         // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
-        var info = await TransientFailures.Retry(() => coordinator.Configure(spec), TransientFailures.ConfigurePatience, ct).WaitAsync(ct);
+        var info = await TransientFailures.Retry(() => TransientFailures.Resend(() => coordinator.Configure(spec), cluster.GatewayLost,
+            TransientFailures.ConfigurePatience, ct), TransientFailures.ConfigurePatience, ct).WaitAsync(ct);
         stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
         return (coordinator, info);
     }
 
-    /// <summary>The hypergradient at λ on a configured coordinator, with its values and the wall time it took.</summary>
+    /// <summary>
+    /// The hypergradient at λ on a configured coordinator, with its values and the wall time it took; asked again
+    /// if the gateway it went through dies (<see cref="TransientFailures.Resend"/>): a hypergradient is idempotent.
+    /// </summary>
     internal static async Task<(HypergradientReply Reply, double[] Hypergradient, double Seconds)> At(
-        ICoordinatorGrain coordinator, double[] lambda, SolverSettings solver, CancellationToken ct)
+        ICoordinatorGrain coordinator, double[] lambda, SolverSettings solver, Func<CancellationToken>? gatewayLost, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var reply = await coordinator.Hypergradient(new HypergradientRequest(
-            await VectorTransfer.Send(coordinator, lambda), solver, null, null)).WaitAsync(ct);
+        var reply = await TransientFailures.Resend(async () => await coordinator.Hypergradient(new HypergradientRequest(
+            await VectorTransfer.Send(coordinator, lambda), solver, null, null)), gatewayLost, ResendPatience, ct).WaitAsync(ct);
         var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         return (reply, hypergradient, clock.Elapsed.TotalSeconds);
     }

@@ -39,7 +39,7 @@ public static class InfluenceCommand
         await using var cluster = await ClusterConnection.Open(ClusterConnection.Named(args.GetValue(CommonOptions.Cluster)), ct);
         var (coordinator, info) = await HypergradCommand.Configure(cluster, spec, stderr, ct);
 
-        var (reply, influence, seconds) = await HypergradCommand.At(coordinator, new double[info.HyperCount], solver, ct);
+        var (reply, influence, seconds) = await HypergradCommand.At(coordinator, new double[info.HyperCount], solver, cluster.GatewayLost, ct);
         var labels = await VectorTransfer.Fetch(coordinator, await coordinator.TrainLabels());
         foreach (var warning in HypergradientReport.Warnings(reply)) stderr.WriteLine(warning);
 

@@ -65,7 +65,7 @@ public static class TuneCommand
             var lambda = ProblemOptions.Lambda(args, i, problem);
             if (extension is not null) await extension.BeforeStart(cluster, runId, i, test, ct);
             return lambda;
-        }, ct).WaitAsync(ct);
+        }, ct, cluster.GatewayLost).WaitAsync(ct);
         stderr.WriteLine($"run {runId}: {info.Model}/{info.Hyper}, n = {info.TrainRows}, m = {info.ValidationRows}, p = {info.Features}, |λ| = {info.HyperCount}, {info.Shards} shards on {cluster.Description}");
         if (detach)
         {
