@@ -8,9 +8,6 @@ public static class RunClient
     public static Task<ProblemInfo> Start(IGrainFactory grains, string runId, RunSpec spec, Func<ProblemInfo, double[]> initialLambda) =>
         Start(grains, runId, spec, info => Task.FromResult(initialLambda(info)));
 
-    /// <summary>How long a client keeps sending the calls that start a run again after a gateway died under them.</summary>
-    private static readonly TimeSpan ResendPatience = TimeSpan.FromMinutes(3);
-
     /// <summary>
     /// As above; <paramref name="initialLambda"/> may also check, with the problem's sizes known, what
     /// must hold before the first step. Cancelled before the start, the run stays prepared only, never
@@ -22,7 +19,7 @@ public static class RunClient
         CancellationToken ct = default, Func<CancellationToken>? gatewayLost = null)
     {
         var tuner = grains.GetGrain<ITunerGrain>(runId);
-        var info = await TransientFailures.Resend(() => tuner.Prepare(spec), gatewayLost, ResendPatience, ct);
+        var info = await TransientFailures.Resend(() => tuner.Prepare(spec), gatewayLost, TransientFailures.ResendPatience, ct);
         var initial = await initialLambda(info);
         ct.ThrowIfCancellationRequested();
         int attempts = 0;
@@ -39,7 +36,7 @@ public static class RunClient
                 if ((await tuner.Status(0)).Status == RunStatus.Created) throw;
             }
             return true;
-        }, gatewayLost, ResendPatience, ct);
+        }, gatewayLost, TransientFailures.ResendPatience, ct);
         return info;
     }
 

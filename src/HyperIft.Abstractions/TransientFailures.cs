@@ -42,6 +42,9 @@ public static class TransientFailures
         }
     }
 
+    /// <summary>How long a client keeps sending a call again after gateways died under it (<see cref="Resend"/>).</summary>
+    public static readonly TimeSpan ResendPatience = TimeSpan.FromMinutes(3);
+
     /// <summary>
     /// Sends an idempotent call until it answers, and again whenever <paramref name="gatewayLost"/> (the token of the
     /// client's current gateway period; null: no gateways, nothing to watch) fires first. An Orleans client does not

@@ -61,9 +61,12 @@ public static class SiloCommandLine
     /// <summary>"--flag (Configuration:Key)": a setting named the way the operator may have written it.</summary>
     public static string Named(string property)
     {
-        var flag = Flags.Single(f => f.Property == property);
+        var flag = FlagOf(property);
         return $"{flag.Name} ({flag.Key})";
     }
+
+    /// <summary>The flag that sets <paramref name="property"/>.</summary>
+    public static Flag FlagOf(string property) => Flags.Single(f => f.Property == property);
 
     /// <summary>What a command line asks for: help, an error to print, or configuration overrides.</summary>
     public sealed record Parsed(bool Help, string? Error, IReadOnlyDictionary<string, string?> Settings);

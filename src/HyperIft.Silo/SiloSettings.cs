@@ -84,7 +84,7 @@ public sealed class SiloSettings
     {
         string? certificate = Blank(TlsCertFile), key = Blank(TlsKeyFile), authority = Blank(TlsCaFile);
         if (ClusterTls.Incomplete(certificate is not null, key is not null, authority is not null,
-                s => SiloCommandLine.Named(Property(s)), s => SiloCommandLine.Flags.Single(f => f.Property == Property(s)).Name,
+                s => SiloCommandLine.Named(Property(s)), s => SiloCommandLine.FlagOf(Property(s)).Name,
                 s => s == TlsSetting.CaFile ? "the CA that signs every silo's and client's certificate" : "this silo's certificate") is { } incomplete)
             throw new SettingsException(incomplete);
         if (certificate is null || authority is null) return null;

@@ -14,9 +14,6 @@ public static class HypergradCommand
     public const string Example =
         "hyperift hypergrad --model logistic --hyper l2 --train train.csv --val val.csv --lambda -2 --json";
 
-    /// <summary>How long a hypergradient is asked again after gateways died under it.</summary>
-    private static readonly TimeSpan ResendPatience = TimeSpan.FromMinutes(3);
-
     public static readonly Option<string> ThetaOut = Declare.Text("--theta-out", "FILE", "write θ*(λ) there, one value per line (the layout of SPEC §7)");
 
     public static readonly CliCommand Command = new("hypergrad", Summary, Example, [.. CommonOptions.Data, .. CommonOptions.Solving, ThetaOut, ConfigFile.Option], Run);
@@ -63,7 +60,7 @@ public static class HypergradCommand
     {
         var clock = Stopwatch.StartNew();
         var reply = await TransientFailures.Resend(async () => await coordinator.Hypergradient(new HypergradientRequest(
-            await VectorTransfer.Send(coordinator, lambda), solver, null, null)), gatewayLost, ResendPatience, ct).WaitAsync(ct);
+            await VectorTransfer.Send(coordinator, lambda), solver, null, null)), gatewayLost, TransientFailures.ResendPatience, ct).WaitAsync(ct);
         var hypergradient = await VectorTransfer.Fetch(coordinator, reply.Hypergradient);
         return (reply, hypergradient, clock.Elapsed.TotalSeconds);
     }
