@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace HyperIft.Numerics.Solvers;
 
 /// <summary>
@@ -47,15 +45,25 @@ public sealed class GramBasis(double[] gram, int features)
         double[] vectors, values;
         if (penalty.AsSpan().IndexOfAnyExcept(penalty[0]) < 0)
         {
-            _unscaled ??= PsdEigen.Of(Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i])));
+            _unscaled ??= PsdEigen.Of(Symmetrized(null), p);
             vectors = _unscaled.Value.Vectors;
             values = Array.ConvertAll(_unscaled.Value.Values, v => v / penalty[0]);
         }
         else
         {
-            var s = Matrix<double>.Build.Dense(p, p, (i, j) => 0.5 * (_gram[i * p + j] + _gram[j * p + i]) * inverseSqrt[i] * inverseSqrt[j]);
-            (vectors, values) = PsdEigen.Of(s);
+            (vectors, values) = PsdEigen.Of(Symmetrized(inverseSqrt), p);
         }
         return _last = new Whitened(p, (double[])penalty.Clone(), vectors, values, inverseSqrt);
+    }
+
+    /// <summary>diag(scale) · ½(S + Sᵀ) · diag(scale), row-major (no scaling when null).</summary>
+    private double[] Symmetrized(double[]? scale)
+    {
+        int p = features;
+        var s = new double[p * p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                s[i * p + j] = 0.5 * (_gram[i * p + j] + _gram[j * p + i]) * (scale is null ? 1.0 : scale[i] * scale[j]);
+        return s;
     }
 }

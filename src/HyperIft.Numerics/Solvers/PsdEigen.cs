@@ -1,3 +1,4 @@
+using HyperIft.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace HyperIft.Numerics.Solvers;
@@ -8,7 +9,25 @@ namespace HyperIft.Numerics.Solvers;
 /// </summary>
 internal static class PsdEigen
 {
-    public static (double[] Vectors, double[] Values) Of(Matrix<double> symmetric)
+    /// <summary>From this order on, the system's LAPACK is used when there is one (<see cref="NativeLapack"/>).</summary>
+    private const int NativeFrom = 64;
+
+    /// <param name="symmetric">n×n, row-major.</param>
+    public static (double[] Vectors, double[] Values) Of(double[] symmetric, int n)
+    {
+        if (n >= NativeFrom && NativeLapack.TrySymmetricEigen(symmetric, n, out var vectors, out var values))
+        {
+            for (int j = 0; j < n; j++) values[j] = Math.Max(0, values[j]);
+            return (vectors, values);
+        }
+        return Managed(Matrix<double>.Build.DenseOfRowMajor(n, n, symmetric));
+    }
+
+    public static (double[] Vectors, double[] Values) Of(Matrix<double> symmetric) =>
+        Of(symmetric.ToRowMajorArray(), symmetric.RowCount);
+
+    /// <summary>MathNet's managed solver (Householder tridiagonalization, then QL).</summary>
+    internal static (double[] Vectors, double[] Values) Managed(Matrix<double> symmetric)
     {
         int n = symmetric.RowCount;
         var evd = symmetric.Evd(Symmetricity.Symmetric);
