@@ -28,6 +28,31 @@ public class OptimizationTests
     }
 
     [Fact]
+    public void Newton_steps_are_solved_superlinearly_but_not_past_the_tolerance()
+    {
+        var newton = new NewtonCg { Tolerance = 1e-4 };
+        Assert.Equal(0.5, newton.Forcing(4.0));                 // far away: a loose step
+        Assert.Equal(0.1, newton.Forcing(1e-2), 1e-15);         // √‖∇f‖
+        Assert.Equal(0.05, newton.Forcing(1e-3), 1e-15);        // √ would be 0.032: ½·tol/‖∇f‖ is enough
+        Assert.Equal(0.5 * 1e-10 / 1e-9, new NewtonCg { Tolerance = 1e-10 }.Forcing(1e-9), 1e-15);
+        Assert.Equal(Math.Sqrt(1e-6), new NewtonCg { Tolerance = 1e-10 }.Forcing(1e-6), 1e-15);
+    }
+
+    [Theory]
+    [InlineData(1e-4)]
+    [InlineData(1e-7)]
+    public async Task A_loose_tolerance_is_still_reached(double tolerance)
+    {
+        var problem = TestProblems.Make("softmax", "l2-feature", rows: 200, features: 8);
+        var objective = new LocalObjective(problem);
+        var lambda = TestProblems.Lambda(problem.HyperCount, -4.0);
+        var result = await new NewtonCg { Tolerance = tolerance }.Minimize(objective, lambda);
+        Assert.True(result.Converged);
+        var (_, grad) = await objective.TrainLossGrad(result.Theta, lambda);
+        Assert.True(Vec.Norm(grad) <= tolerance, $"‖∇f‖ = {Vec.Norm(grad):E3}");
+    }
+
+    [Fact]
     public void Adam_matches_a_hand_computed_step()
     {
         var adam = new Adam(0.1);

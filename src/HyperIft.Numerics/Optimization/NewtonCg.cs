@@ -44,7 +44,7 @@ public sealed class NewtonCg : IInnerSolver
             Vec.Scale(-1.0, negGrad);
             var cg = new ConjugateGradient
             {
-                Tolerance = Math.Min(0.5, Math.Sqrt(gradNorm)),
+                Tolerance = Forcing(gradNorm),
                 MaxIterations = MaxCgIterations,
                 VerifyResidual = false,
                 Kronecker = Kronecker,
@@ -70,6 +70,16 @@ public sealed class NewtonCg : IInnerSolver
         }
         return new InnerResult(theta, loss, gradNorm, iteration, hessian.Products, gradNorm <= Tolerance);
     }
+
+    /// <summary>
+    /// CG's relative tolerance for the Newton step at ‖∇f‖ = <paramref name="gradNorm"/>: √‖∇f‖ (superlinear), but
+    /// never tighter than what takes ‖∇f‖ to <see cref="TargetMargin"/> of the tolerance, so that a step which only
+    /// needs to reach a loose tolerance (an early step of a HOAG schedule) does not solve far past it.
+    /// </summary>
+    public double Forcing(double gradNorm) => Math.Max(Math.Min(0.5, Math.Sqrt(gradNorm)), TargetMargin * Tolerance / gradNorm);
+
+    /// <summary>The last Newton step aims at this fraction of the tolerance (its model is only quadratic).</summary>
+    private const double TargetMargin = 0.5;
 
     private static async ValueTask<(double[] Theta, double Loss, double[] Grad)?> LineSearch(IBilevelObjective objective,
         double[] lambda, double[] theta, double loss, double gradNorm, double[] direction, double slope, CancellationToken ct)
