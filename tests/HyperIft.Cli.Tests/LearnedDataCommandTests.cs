@@ -43,7 +43,8 @@ public class LearnedDataCommandTests : TempFolderTests
         {
             var cells = line.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             double phases = cells[^3] + cells[^2] + cells[^1];
-            Assert.True(cells[^3] > 0 && cells[^2] > 0 && cells[^1] > 0 && phases <= cells[7], $"phases {phases} s of a {cells[7]} s step: {line}");
+            // Written to 0.1 ms (F4): a phase under 50 µs reads 0, and the three roundings add up to 0.15 ms.
+            Assert.True(cells[^3] >= 0 && cells[^2] >= 0 && cells[^1] >= 0 && phases <= cells[7] + 1.5e-4, $"phases {phases} s of a {cells[7]} s step: {line}");
         }
 
         var again = CliRunner.Run("hypergrad", "--model", "softmax", "--hyper", "distill", "--distill-per-class", "2", "--train", Square,

@@ -30,12 +30,22 @@ public class OptimizationTests
     [Fact]
     public void Newton_steps_are_solved_superlinearly_but_not_past_the_tolerance()
     {
-        var newton = new NewtonCg { Tolerance = 1e-4 };
+        var newton = new NewtonCg { Tolerance = 1e-4, StopNearTolerance = true };
         Assert.Equal(0.5, newton.Forcing(4.0));                 // far away: a loose step
         Assert.Equal(0.1, newton.Forcing(1e-2), 1e-15);         // √‖∇f‖
         Assert.Equal(0.05, newton.Forcing(1e-3), 1e-15);        // √ would be 0.032: ½·tol/‖∇f‖ is enough
-        Assert.Equal(0.5 * 1e-10 / 1e-9, new NewtonCg { Tolerance = 1e-10 }.Forcing(1e-9), 1e-15);
-        Assert.Equal(Math.Sqrt(1e-6), new NewtonCg { Tolerance = 1e-10 }.Forcing(1e-6), 1e-15);
+        Assert.Equal(Math.Sqrt(1e-3), new NewtonCg { Tolerance = 1e-4 }.Forcing(1e-3), 1e-15); // a final solve goes past
+        Assert.Equal(0.5 * 1e-10 / 1e-9, new NewtonCg { Tolerance = 1e-10, StopNearTolerance = true }.Forcing(1e-9), 1e-15);
+        Assert.Equal(Math.Sqrt(1e-6), new NewtonCg { Tolerance = 1e-10, StopNearTolerance = true }.Forcing(1e-6), 1e-15);
+    }
+
+    [Fact]
+    public void Only_the_steps_a_schedule_loosens_stop_near_their_tolerance()
+    {
+        var loop = new OuterLoop(new SolverSettings(InnerTolerance: 1e-8), new Adam(0.1), ToleranceSchedule.Hoag);
+        Assert.True(loop.SettingsAt(0).ScheduledStep);           // 1e-4
+        Assert.False(loop.SettingsAt(40).ScheduledStep);         // 1e-4·0.7⁴⁰ < 1e-8: the final tolerance
+        Assert.False(new OuterLoop(new SolverSettings(), new Adam(0.1), ToleranceSchedule.Constant).SettingsAt(0).ScheduledStep);
     }
 
     [Theory]
@@ -46,7 +56,7 @@ public class OptimizationTests
         var problem = TestProblems.Make("softmax", "l2-feature", rows: 200, features: 8);
         var objective = new LocalObjective(problem);
         var lambda = TestProblems.Lambda(problem.HyperCount, -4.0);
-        var result = await new NewtonCg { Tolerance = tolerance }.Minimize(objective, lambda);
+        var result = await new NewtonCg { Tolerance = tolerance, StopNearTolerance = true }.Minimize(objective, lambda);
         Assert.True(result.Converged);
         var (_, grad) = await objective.TrainLossGrad(result.Theta, lambda);
         Assert.True(Vec.Norm(grad) <= tolerance, $"‖∇f‖ = {Vec.Norm(grad):E3}");

@@ -19,6 +19,13 @@ public sealed class NewtonCg : IInnerSolver
     public int MaxIterations { get; init; } = 100;
     public int MaxCgIterations { get; init; } = 1000;
 
+    /// <summary>
+    /// Solve to the tolerance, not past it: for an early step of a tolerance schedule (HOAG), whose loose tolerance
+    /// the superlinear forcing would overshoot by orders of magnitude. Off, the last Newton step lands well below a
+    /// tight tolerance, so that θ* hardly depends on where the solve started (a warm and a cold start agree to ~1e-13).
+    /// </summary>
+    public bool StopNearTolerance { get; init; }
+
     /// <summary>Precondition the Newton systems' CG by the Hessian's Kronecker factors (linear models).</summary>
     public bool Kronecker { get; init; }
 
@@ -72,11 +79,14 @@ public sealed class NewtonCg : IInnerSolver
     }
 
     /// <summary>
-    /// CG's relative tolerance for the Newton step at ‖∇f‖ = <paramref name="gradNorm"/>: √‖∇f‖ (superlinear), but
-    /// never tighter than what takes ‖∇f‖ to <see cref="TargetMargin"/> of the tolerance, so that a step which only
-    /// needs to reach a loose tolerance (an early step of a HOAG schedule) does not solve far past it.
+    /// CG's relative tolerance for the Newton step at ‖∇f‖ = <paramref name="gradNorm"/>: √‖∇f‖ (superlinear); with
+    /// <see cref="StopNearTolerance"/>, never tighter than what takes ‖∇f‖ to <see cref="TargetMargin"/> of the tolerance.
     /// </summary>
-    public double Forcing(double gradNorm) => Math.Max(Math.Min(0.5, Math.Sqrt(gradNorm)), TargetMargin * Tolerance / gradNorm);
+    public double Forcing(double gradNorm)
+    {
+        double superlinear = Math.Min(0.5, Math.Sqrt(gradNorm));
+        return StopNearTolerance ? Math.Max(superlinear, TargetMargin * Tolerance / gradNorm) : superlinear;
+    }
 
     /// <summary>The last Newton step aims at this fraction of the tolerance (its model is only quadratic).</summary>
     private const double TargetMargin = 0.5;

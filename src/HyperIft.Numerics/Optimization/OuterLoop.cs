@@ -41,7 +41,7 @@ public delegate ValueTask<(HypergradientResult Result, SliceSummary Slices)> Hel
 public sealed record SolverSettings(
     string Solver = "cg", double InnerTolerance = 1e-10, double SolverTolerance = 1e-10, int MaxCgIterations = 1000,
     bool Jacobi = false, int NeumannTerms = 100, double? NeumannAlpha = null, int MaxNewtonIterations = 100, double Damping = 0,
-    bool Kronecker = false)
+    bool Kronecker = false, bool ScheduledStep = false)
 {
     public static readonly string[] SolverNames = ["cg", "neumann", "exact"];
 
@@ -51,7 +51,11 @@ public sealed record SolverSettings(
     /// <summary>The solves for a convex objective (Newton-CG) or a network's (trust-region Newton-CG).</summary>
     public ImplicitHypergradient Build(double innerTolerance, double solverTolerance, bool convex = true) => new(
         convex
-            ? new NewtonCg { Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations, MaxCgIterations = MaxCgIterations, Kronecker = Kronecker }
+            ? new NewtonCg
+            {
+                Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations, MaxCgIterations = MaxCgIterations, Kronecker = Kronecker,
+                StopNearTolerance = ScheduledStep,
+            }
             : new TrustRegionNewtonCg
             {
                 Tolerance = innerTolerance, MaxIterations = MaxNewtonIterations * NetworkIterationFactor, MaxCgIterations = MaxCgIterations,
@@ -150,6 +154,7 @@ public sealed class OuterLoop(SolverSettings settings, IOuterOptimizer optimizer
     {
         InnerTolerance = Schedule.At(step, Settings.InnerTolerance),
         SolverTolerance = Schedule.At(step, Settings.SolverTolerance),
+        ScheduledStep = Schedule.At(step, Settings.InnerTolerance) > Settings.InnerTolerance,
     };
 
     private static HypergradientSource InProcess(IBilevelObjective objective) =>
