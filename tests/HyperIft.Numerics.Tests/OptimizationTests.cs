@@ -46,6 +46,8 @@ public class OptimizationTests
         Assert.True(loop.SettingsAt(0).ScheduledStep);           // 1e-4
         Assert.False(loop.SettingsAt(40).ScheduledStep);         // 1e-4·0.7⁴⁰ < 1e-8: the final tolerance
         Assert.False(new OuterLoop(new SolverSettings(), new Adam(0.1), ToleranceSchedule.Constant).SettingsAt(0).ScheduledStep);
+        Assert.True(Assert.IsType<NewtonCg>(loop.SettingsAt(0).Build().Inner).StopNearTolerance);
+        Assert.False(Assert.IsType<NewtonCg>(loop.SettingsAt(40).Build().Inner).StopNearTolerance);
     }
 
     [Theory]
