@@ -35,7 +35,7 @@ public sealed class KroneckerPreconditioner
         if (classCurvature.Length != k * k) throw new ArgumentException($"A has {classCurvature.Length} entries, expected {k}×{k}.");
         var a = Matrix<double>.Build.DenseOfRowMajor(k, k, classCurvature);
         a = (a + a.Transpose()) * 0.5;
-        var (v, m) = PsdEigen.Of(a);
+        var (v, m) = PsdEigen.Of(a.ToRowMajorArray(), k);
 
         var block = new double[intercepts * intercepts];
         if (intercepts > 0)

@@ -23,11 +23,8 @@ internal static class PsdEigen
         return Managed(Matrix<double>.Build.DenseOfRowMajor(n, n, symmetric));
     }
 
-    public static (double[] Vectors, double[] Values) Of(Matrix<double> symmetric) =>
-        Of(symmetric.ToRowMajorArray(), symmetric.RowCount);
-
     /// <summary>MathNet's managed solver (Householder tridiagonalization, then QL).</summary>
-    internal static (double[] Vectors, double[] Values) Managed(Matrix<double> symmetric)
+    private static (double[] Vectors, double[] Values) Managed(Matrix<double> symmetric)
     {
         int n = symmetric.RowCount;
         var evd = symmetric.Evd(Symmetricity.Symmetric);
