@@ -50,8 +50,10 @@ internal sealed class TunerGrain(
         var info = await TransientFailures.Retry(() => Coordinator.Configure(spec.Problem), TransientFailures.ConfigurePatience);
         // Before any step, not after the first inner solve.
         if (spec.Solver.Problem(info.ParameterCount, info.Features) is { } badSettings) throw new ProblemInputException(badSettings);
-        (S.Spec, S.Info) = (spec, info);
-        await Persist(); // a prepared run can still be started after this activation is gone
+        // A prepared run can still be started after this activation is gone. A Prepare sent again after a gateway
+        // died may reach a second activation of the run (the directory entry died with the silo) after the first
+        // one wrote: a record still only prepared is the same run's, and is prepared again.
+        await Commit(() => (S.Spec, S.Info) = (spec, info), replayOnto: RunStatus.Created);
         return info;
     }
 
@@ -79,7 +81,9 @@ internal sealed class TunerGrain(
             await WithCoordinator(async c => await c.HoldLambda(await VectorTransfer.Send(c, lambda)));
             tuning = new TuningState(0, [], OptimizerState.Initial(0), null);
         }
-        await Commit(() => (S.Tuning, S.Status, S.TraceParent, S.LambdaOnShards) = (tuning, RunStatus.Running, traceParent, held));
+        // As Prepare: a record another activation prepared (and did not start) takes this start.
+        await Commit(() => (S.Tuning, S.Status, S.TraceParent, S.LambdaOnShards) = (tuning, RunStatus.Running, traceParent, held),
+            replayOnto: RunStatus.Created);
         StartTimer();
     }
 
@@ -380,16 +384,23 @@ internal sealed class TunerGrain(
     });
 
     /// <summary>
-    /// A change of status made by a call (start, pause, resume, cancel): applied, then persisted; if
-    /// the write fails the change is undone, so memory never claims what storage does not hold.
+    /// A change of status made by a call (prepare, start, pause, resume, cancel): applied, then persisted; if
+    /// the write fails the change is undone, so memory never claims what storage does not hold. If another
+    /// activation wrote the record meanwhile and left it in status <paramref name="replayOnto"/>, the change is
+    /// applied to that record instead; otherwise this activation is stale (<see cref="StateConflictException"/>).
     /// </summary>
-    private async Task Commit(Action change)
+    private async Task Commit(Action change, RunStatus? replayOnto = null)
     {
         var before = (S.Status, S.Reason, S.Tuning, S.TraceParent, S.LambdaOnShards);
         change();
         try
         {
-            await Persist();
+            await Persist(replayOnto is { } status ? stored =>
+            {
+                if (stored.Status != status)
+                    throw new StateConflictException($"the stored state of run {RunId} was changed by another writer (to {stored.Status})");
+                change(); // S is the stored record now
+            } : null);
         }
         catch (Exception e) when (e is not StateConflictException) // after a conflict the state in memory is the other writer's
         {
@@ -398,15 +409,18 @@ internal sealed class TunerGrain(
         }
     }
 
-    /// <summary>Writes the run's state, one write at a time, and tells the registry when the status changed.</summary>
-    private async Task Persist()
+    /// <summary>
+    /// Writes the run's state, one write at a time, and tells the registry when the status changed.
+    /// <paramref name="replay"/> re-applies the change to a record another writer changed (see <see cref="StateWrites"/>).
+    /// </summary>
+    private async Task Persist(Action<TunerState>? replay = null)
     {
         await _writes.WaitAsync();
         try
         {
             S.UpdatedUtc = DateTime.UtcNow;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await state.WriteAsync(log, $"run {RunId}");
+            await state.WriteAsync(log, $"run {RunId}", replay);
             // λ and the optimizer's moments are written every step: what that costs is worth seeing.
             HyperIftTelemetry.StateWrite.Record(clock.Elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("grain", "tuner"));
             log.LogInformation("Run {Run}: state written in {Milliseconds:F1} ms ({Lambda})", RunId, clock.Elapsed.TotalMilliseconds,

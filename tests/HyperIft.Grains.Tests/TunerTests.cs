@@ -1,4 +1,5 @@
 using HyperIft.Abstractions;
+using HyperIft.Grains.Storage;
 using HyperIft.Numerics.Optimization;
 using Orleans.Runtime;
 
@@ -489,6 +490,33 @@ public class TunerTests(ClusterFixture fixture, ITestOutputHelper output)
         {
             fixture.NewSilosOpenFault = null;
         }
+    }
+
+    [Fact]
+    public async Task A_prepare_and_a_start_sent_again_after_another_activation_wrote_the_run_are_taken()
+    {
+        // A client whose gateway died sends Prepare and Start again; the run's directory entry may have died with
+        // that silo, so the call can reach a second activation after the first one wrote the record. Here the
+        // record's version changes under the activation, as that other writer's write changes it.
+        var problem = Problems.Spec("logistic", "l2-feature", "synthetic:n=600,p=10,seed=11", 3);
+        var lambda0 = Problems.Lambda(10, -1.0);
+        const int steps = 4;
+        var (_, expected) = await LocalRun(problem, steps, lambda0);
+        string runId = $"rewritten-{Guid.NewGuid():N}";
+        var tuner = fixture.Client.GetGrain<ITunerGrain>(runId);
+        string record = FileGrainStorage.FileOf(fixture.StorageFolder, "tuner", GrainId.Create("tuner", runId));
+        void AnotherWriter() => File.SetLastWriteTimeUtc(record, File.GetLastWriteTimeUtc(record).AddSeconds(1));
+
+        await tuner.Prepare(Run(problem, steps));
+        AnotherWriter();
+        var info = await tuner.Prepare(Run(problem, steps));
+        Assert.Equal(10, info.HyperCount);
+        AnotherWriter();
+        await tuner.Start(await VectorTransfer.Send(tuner, lambda0));
+        var snapshot = await RunClient.Follow(fixture.Client, runId);
+
+        Assert.True(snapshot.Status == RunStatus.Completed, $"{snapshot.Status}: {snapshot.Reason}");
+        Problems.AssertRelative(await RunClient.Lambda(fixture.Client, runId), expected, 1e-10, "final λ");
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal sealed class FileGrainStorage(string folder, IGrainStorageSerializer se
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        string path = PathOf(stateName, grainId);
+        string path = FileOf(folder, stateName, grainId);
         if (!File.Exists(path))
         {
             grainState.RecordExists = false;
@@ -29,7 +29,7 @@ internal sealed class FileGrainStorage(string folder, IGrainStorageSerializer se
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         Directory.CreateDirectory(folder);
-        string path = PathOf(stateName, grainId);
+        string path = FileOf(folder, stateName, grainId);
         CheckETag(path, grainState.ETag, grainId);
         string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await File.WriteAllBytesAsync(temp, serializer.Serialize(grainState.State).ToArray());
@@ -40,7 +40,7 @@ internal sealed class FileGrainStorage(string folder, IGrainStorageSerializer se
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        string path = PathOf(stateName, grainId);
+        string path = FileOf(folder, stateName, grainId);
         CheckETag(path, grainState.ETag, grainId);
         File.Delete(path);
         grainState.RecordExists = false;
@@ -61,7 +61,8 @@ internal sealed class FileGrainStorage(string folder, IGrainStorageSerializer se
                 stored ?? "", expected ?? "");
     }
 
-    private string PathOf(string stateName, GrainId grainId)
+    /// <summary>The file that holds a grain's state of this name.</summary>
+    internal static string FileOf(string folder, string stateName, GrainId grainId)
     {
         // Grain keys hold '/' and other characters a file name may not: name the file by a hash.
         string key = $"{stateName}|{grainId}";
