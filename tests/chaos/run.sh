@@ -115,9 +115,12 @@ restart = float(open(f"{work}/redis-restart").read())
 last = {run: max(((t, st) for t, s, st in points if t <= restart), default=(0, "?"))[1] for run, points in seen.items()}
 running = sum(1 for st in last.values() if st == "running")
 print(f"chaos: {running} of {count} runs were still running when Redis restarted")
-print(f"chaos: largest relative λ difference {worst:.2e}, longest stall {stall:.1f} s "
-      f"(longest step across a SIGKILL {after_kill:.1f} s; median gap between steps {statistics.median(gaps) if gaps else 0:.1f} s under this load), "
-      f"client errors {errors}, silo exits {exits} for {len(kills)} SIGKILLs")
+# Each poll is a `runs list` process (a second or more under this load): on a busy machine the runs may end
+# before the poller has seen two steps of any of them, and then there is no stall to report.
+timing = (f"longest stall {stall:.1f} s (longest step across a SIGKILL {after_kill:.1f} s; "
+          f"median gap between steps {statistics.median(gaps):.1f} s under this load)" if gaps
+          else f"stall not measured (the poller saw {sum(len(p) for p in seen.values())} run states, too few to time a step)")
+print(f"chaos: largest relative λ difference {worst:.2e}, {timing}, client errors {errors}, silo exits {exits} for {len(kills)} SIGKILLs")
 ok = worst <= 1e-9 and errors == 0
 print(f"chaos: {int(ok)} passed, {int(not ok)} failed")
 sys.exit(0 if ok else 1)
