@@ -39,7 +39,7 @@ public static class CommonOptions
     public static readonly Option<double> Tol = Declare.Double("--tol", "TOL", "inner ‖∇θ f‖ tolerance and CG relative residual tolerance", 1e-10, positive: true);
     public static readonly Option<double?> InnerTol = Declare.OptionalDouble("--inner-tol", "TOL", "inner ‖∇θ f‖ tolerance, if it should differ from --tol", positive: true);
     public static readonly Option<int> MaxCgIter = WithAlias(Declare.Int("--max-cg-iter", "N",
-        "CG iteration cap; a solve stopped there is used as is (truncated CG, an approximation), with a warning", 1000, min: 1), "--max-cg");
+        "CG iteration cap, of the linear solve and of each Newton step of the inner solve; a linear solve stopped there is used as is (truncated CG, an approximation), with a warning", 1000, min: 1), "--max-cg");
     public static readonly Option<double?> Damping = Declare.OptionalDouble("--damping", "DELTA",
         "solve (H + δI)v = ∇g: for an mlp whose Hessian at θ* is not positive definite", positive: true);
     public static readonly Option<bool> Jacobi = Declare.Flag("--jacobi", "Jacobi-precondition CG");

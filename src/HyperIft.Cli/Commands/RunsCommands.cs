@@ -37,7 +37,7 @@ public static class RunsCommands
     public static async Task<int> List(ParseResult args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         await using var cluster = await Connect(args, ct);
-        var remembered = await Retry(() => cluster.Grains.GetGrain<IRunRegistryGrain>(0).List(), ct);
+        var remembered = await Retry(cluster, () => cluster.Grains.GetGrain<IRunRegistryGrain>(0).List(), ct);
         var runs = await Task.WhenAll(remembered.Select(r => Current(cluster.Grains, r)));
         if (args.GetValue(CommonOptions.Json))
         {
@@ -59,12 +59,12 @@ public static class RunsCommands
     {
         string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
-        var run = await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0), ct);
+        var run = await Retry(cluster, () => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(0), ct);
         double[]? lambda = null;
         string? missing = null;
         try
         {
-            lambda = await Retry(() => RunClient.Lambda(cluster.Grains, runId), ct);
+            lambda = await Retry(cluster, () => RunClient.Lambda(cluster.Grains, runId), ct);
         }
         catch (ComputationFailedException e)
         {
@@ -111,7 +111,7 @@ public static class RunsCommands
     {
         string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
-        await Retry(() => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(int.MaxValue), ct); // an unknown id fails here, clearly
+        await Retry(cluster, () => cluster.Grains.GetGrain<ITunerGrain>(runId).Status(int.MaxValue), ct); // an unknown id fails here, clearly
         var (outcome, final) = await RunFollower.Follow(cluster, runId, stderr, ct);
         if (outcome != FollowOutcome.Finished) return outcome == FollowOutcome.Detached ? 0 : 130;
         stdout.WriteLine($"run {runId} {final!.Status.ToString().ToLowerInvariant()}{(final.Reason is null ? "" : $": {final.Reason}")}");
@@ -132,9 +132,9 @@ public static class RunsCommands
         string runId = args.GetValue(RunId)!;
         await using var cluster = await Connect(args, ct);
         var tuner = cluster.Grains.GetGrain<ITunerGrain>(runId);
-        await Retry(() => tuner.Status(int.MaxValue), ct);
-        await Retry(async () => { await action(tuner); return 0; }, ct);
-        var run = await Retry(() => tuner.Status(int.MaxValue), ct);
+        await Retry(cluster, () => tuner.Status(int.MaxValue), ct);
+        await Retry(cluster, async () => { await action(tuner); return 0; }, ct);
+        var run = await Retry(cluster, () => tuner.Status(int.MaxValue), ct);
         stdout.WriteLine($"run {runId}: {run.Status.ToString().ToLowerInvariant()} at step {run.Step}/{run.Steps}");
         return 0;
     }
@@ -157,7 +157,12 @@ public static class RunsCommands
         }
     }
 
-    private static Task<T> Retry<T>(Func<Task<T>> call, CancellationToken ct) => TransientFailures.Retry(call, Patience, ct);
+    /// <summary>
+    /// Every call here is idempotent, so one whose gateway dies is sent again (<see cref="TransientFailures.Resend"/>)
+    /// rather than waiting out the client's response timeout; a dying silo is ridden out for <see cref="Patience"/>.
+    /// </summary>
+    private static Task<T> Retry<T>(ClusterConnection cluster, Func<Task<T>> call, CancellationToken ct) =>
+        TransientFailures.Retry(() => TransientFailures.Resend(call, cluster.GatewayLost, TransientFailures.ResendPatience, ct), Patience, ct);
 
     private static async Task<ClusterConnection> Connect(ParseResult args, CancellationToken ct)
     {
