@@ -19,11 +19,12 @@ out=${OUT:-bench/results/fmnist_mlp}
 mkdir -p "$out"
 dotnet build src/HyperIft.Cli -c Release -v q -nologo >/dev/null
 hyperift=(dotnet src/HyperIft.Cli/bin/Release/net10.0/hyperift.dll)
-data=(--model mlp --hidden "$hidden" --train "fashion-mnist[0:$rows]" --val 'fashion-mnist[50000:60000]' --lambda -4)
+lambda0=-4
+data=(--model mlp --hidden "$hidden" --train "fashion-mnist[0:$rows]" --val 'fashion-mnist[50000:60000]' --lambda "$lambda0")
 start=() init=()
 if [ "${SHARED_START:-0}" = sklearn ]; then
   /usr/bin/time -v -o "$out/sklearn.time" /usr/bin/python3 bench/distill_reference.py init --hidden "$hidden" --rows "$rows" \
-    --alpha "$(python3 -c 'import math; print(math.exp(-4))')" --out "$out/sklearn.txt"
+    --alpha "$(/usr/bin/python3 -c "import math; print(math.exp($lambda0))")" --out "$out/sklearn.txt"
   init=(--init "$out/sklearn.txt")
 fi
 if [ "${SHARED_START:-0}" != 0 ]; then

@@ -25,15 +25,20 @@ public static class TransientFailures
         _ => false,
     };
 
-    /// <summary>Calls <paramref name="call"/> until it succeeds, a failure is not transient, or <paramref name="patience"/> has passed.</summary>
-    public static async Task<T> Retry<T>(Func<Task<T>> call, TimeSpan patience, CancellationToken ct = default)
+    /// <summary>
+    /// Calls <paramref name="call"/> until it succeeds, a failure is not transient, or <paramref name="patience"/> has passed.
+    /// A client's idempotent call passes <paramref name="gatewayLost"/>: an attempt whose gateway dies is then sent again
+    /// (<see cref="Resend"/>) instead of waiting out the response timeout.
+    /// </summary>
+    public static async Task<T> Retry<T>(Func<Task<T>> call, TimeSpan patience, CancellationToken ct = default,
+        Func<CancellationToken>? gatewayLost = null)
     {
         var deadline = DateTime.UtcNow + patience;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await call();
+                return await Resend(call, gatewayLost, patience, ct);
             }
             catch (Exception e) when (IsTransient(e) && DateTime.UtcNow < deadline && !ct.IsCancellationRequested)
             {

@@ -27,6 +27,22 @@ public class GatewayLossTests
     }
 
     [Fact]
+    public async Task Retry_given_the_gateway_watch_sends_an_attempt_lost_with_its_gateway_again()
+    {
+        // The runs commands and hypergrad's Configure: Retry rides out a dying silo, and with the watch also a dead gateway.
+        var watch = new GatewayWatch();
+        var unanswered = new TaskCompletionSource<int>();
+        int sent = 0;
+        var call = TransientFailures.Retry(() => ++sent == 1 ? unanswered.Task : Task.FromResult(42), Patience, gatewayLost: () => watch.Lost);
+        await Task.Delay(50);
+        Assert.False(call.IsCompleted);
+        watch.NotifyClusterConnectionLost();
+
+        Assert.Equal(42, await call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, sent);
+    }
+
+    [Fact]
     public async Task A_gateway_that_joins_abandons_nothing()
     {
         var watch = new GatewayWatch();

@@ -45,8 +45,8 @@ public static class HypergradCommand
     {
         var coordinator = cluster.Grains.GetGrain<ICoordinatorGrain>($"hypergrad-{Guid.NewGuid():N}");
         // A silo that dies while the shards are being opened is ridden out: Configure starts afresh.
-        var info = await TransientFailures.Retry(() => TransientFailures.Resend(() => coordinator.Configure(spec), cluster.GatewayLost,
-            TransientFailures.ConfigurePatience, ct), TransientFailures.ConfigurePatience, ct).WaitAsync(ct);
+        var info = await TransientFailures.Retry(() => coordinator.Configure(spec), TransientFailures.ConfigurePatience, ct,
+            cluster.GatewayLost).WaitAsync(ct);
         stderr.WriteLine($"train: {info.TrainSource} ({info.TrainRows} rows × {info.Features} features); val: {info.ValidationSource} ({info.ValidationRows} rows); {info.Shards} shards on {cluster.Description}");
         return (coordinator, info);
     }

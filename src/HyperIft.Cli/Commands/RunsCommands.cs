@@ -157,12 +157,9 @@ public static class RunsCommands
         }
     }
 
-    /// <summary>
-    /// Every call here is idempotent, so one whose gateway dies is sent again (<see cref="TransientFailures.Resend"/>)
-    /// rather than waiting out the client's response timeout; a dying silo is ridden out for <see cref="Patience"/>.
-    /// </summary>
+    /// <summary>Every call here is idempotent, so one whose gateway dies is sent again; a dying silo is ridden out for <see cref="Patience"/>.</summary>
     private static Task<T> Retry<T>(ClusterConnection cluster, Func<Task<T>> call, CancellationToken ct) =>
-        TransientFailures.Retry(() => TransientFailures.Resend(call, cluster.GatewayLost, TransientFailures.ResendPatience, ct), Patience, ct);
+        TransientFailures.Retry(call, Patience, ct, cluster.GatewayLost);
 
     private static async Task<ClusterConnection> Connect(ParseResult args, CancellationToken ct)
     {
